@@ -1,0 +1,1 @@
+"""nncourse: the instructor's tools for nn-course (regenerate releases, grade, scan submissions)."""

@@ -1,0 +1,13 @@
+"""Layers: every one has forward(x), backward(dout) -> dx, parameters(), train()/eval()."""
+
+from nnlib.layers.activations import ELU, PReLU, ReLU, LeakyReLU, Maxout, Sigmoid, Softplus, Tanh
+from nnlib.layers.batchnorm import BatchNorm1d
+from nnlib.layers.container import Sequential
+from nnlib.layers.dropout import Dropout
+from nnlib.layers.linear import Linear
+from nnlib.layers.module import Module, Parameter
+
+__all__ = [
+    "ELU", "BatchNorm1d", "Dropout", "LeakyReLU", "Linear", "Maxout", "Module", "PReLU",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softplus", "Tanh",
+]
