@@ -1,0 +1,71 @@
+"""Linear: the affine layer y = x W + b, with W stored as (in_features, out_features)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnlib.init import initialize
+from nnlib.layers.module import Module, Parameter
+
+
+def check_numeric(layer: Module, x: np.ndarray) -> np.ndarray:
+    """x as an array of numbers (any shape), or a TypeError naming the layer."""
+    if isinstance(x, (str, bytes, dict)) or x is None:
+        raise TypeError(f"{layer!r} expects a numpy array, got {type(x).__name__}")
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.number):
+        raise TypeError(f"{layer!r} expects a numeric array, got dtype {x.dtype}")
+    return x
+
+
+def check_dout(layer: Module, dout: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Return dout as an array, or raise ValueError naming the layer unless it has `shape`.
+
+    A wrong-shaped upstream gradient would otherwise broadcast silently into garbage.
+    """
+    dout = np.asarray(dout)
+    if dout.shape != shape:
+        raise ValueError(
+            f"{layer!r}: backward expected dout of shape {shape} (the shape of the last "
+            f"forward output), got shape {dout.shape}"
+        )
+    return dout
+
+
+class Linear(Module):
+    """y = x @ W + b.
+
+    W: (in_features, out_features) weight, drawn by `nnlib.init.initialize(init, ...)`
+    b: (out_features,) bias, zeros
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        *,
+        init: str = "he",
+        rng: np.random.Generator | None = None,
+        dtype=np.float64,
+    ):
+        rng = np.random.default_rng() if rng is None else rng
+        self.in_features, self.out_features = in_features, out_features
+        self.W = Parameter(initialize(init, (in_features, out_features), rng, dtype))
+        self.b = Parameter(np.zeros(out_features, dtype=dtype))
+        self.x = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x: (N, in_features) inputs; returns (N, out_features)."""
+        self.x = self._check_input(check_numeric(self, x), (None, self.in_features))
+        return self.x @ self.W.data + self.b.data
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout: (N, out_features) upstream gradient; returns dx: (N, in_features)."""
+        x = self._saved("x")
+        dout = check_dout(self, dout, (x.shape[0], self.out_features))
+        self.W.grad += x.T @ dout
+        self.b.grad += dout.sum(axis=0)
+        return dout @ self.W.data.T
+
+    def __repr__(self) -> str:
+        return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
