@@ -135,14 +135,22 @@ def assert_unchanged(before: np.ndarray, after: np.ndarray, name: str) -> None:
         )
 
 
-def student_or_reference(student: Callable, reference: Callable, *probe: Any, name: str) -> Callable:
-    """The student's function if it runs on the probe arguments, otherwise nnlib's reference.
+def student_or_reference(
+    student: Callable,
+    reference: Callable,
+    *probe: Any,
+    name: str,
+    probe_with: Callable[[Callable], Any] | None = None,
+) -> Callable:
+    """The student's function (or class) if it runs, otherwise nnlib's reference.
 
+    It "runs" when student(*probe) raises nothing, or, if `probe_with` is given, when
+    probe_with(student) raises nothing (e.g. lambda cls: cls(opt).step(1.0) for a class).
     Later cells use what this returns, so an unfinished exercise never blocks the rest
     of the notebook; the note printed says which one is in use.
     """
     try:
-        student(*probe)
+        probe_with(student) if probe_with is not None else student(*probe)
     except Exception as err:  # any failure of unfinished student code, by design
         ref = f"{reference.__module__}.{reference.__qualname__}"
         print(

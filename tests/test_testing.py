@@ -136,3 +136,23 @@ def test_student_or_reference_falls_back_with_a_note(capsys):
     out = capsys.readouterr().out
     assert "your `square` does not run yet (NotImplementedError" in out
     assert f"{__name__}.reference_square" in out and "re-run this cell" in out
+
+
+def test_student_or_reference_probes_a_class_with_probe_with(capsys):
+    class Unfinished:
+        def __init__(self, lr):
+            self.lr = lr
+
+        def step(self, metric):
+            raise NotImplementedError()
+
+    class Reference(Unfinished):
+        def step(self, metric):
+            return self.lr
+
+    chosen = student_or_reference(Unfinished, Reference, name="Plateau",
+                                  probe_with=lambda cls: cls(0.1).step(1.0))
+    assert chosen is Reference
+    assert "Plateau" in capsys.readouterr().out
+    assert student_or_reference(Reference, Unfinished, name="x",
+                                probe_with=lambda cls: cls(0.1).step(1.0)) is Reference
