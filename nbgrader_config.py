@@ -8,6 +8,9 @@ c.CourseDirectory.root = "."
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "course"
 
+# A submission that deleted a graded cell gets it back from the gradebook, and is graded on it.
+c.OverwriteCells.add_missing_cells = True
+
 # A runaway submission is cut after this many seconds per cell; later cells still run and are graded.
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
