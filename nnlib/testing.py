@@ -31,7 +31,9 @@ def _shape_message(name: str, got: tuple, want: tuple) -> str:
         msg += " You return a single number: did you sum or average too early?"
     elif len(want) == 0 and len(got) > 0:
         msg += " A single number is expected: did you forget to sum or average?"
-    elif got and want and got[0] != want[0]:
+    elif len(got) == len(want) == 1:
+        msg += f" You return {got[0]} entries instead of {want[0]}."
+    elif len(got) >= 2 and len(want) >= 2 and got[0] != want[0]:
         msg += " The first axis (the batch) differs: are you reducing over the wrong axis?"
     return msg
 

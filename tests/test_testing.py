@@ -156,3 +156,10 @@ def test_student_or_reference_probes_a_class_with_probe_with(capsys):
     assert "Plateau" in capsys.readouterr().out
     assert student_or_reference(Reference, Unfinished, name="x",
                                 probe_with=lambda cls: cls(0.1).step(1.0)) is Reference
+
+
+def test_wrong_length_of_a_vector_says_how_many_entries():
+    with pytest.raises(AssertionError) as err:
+        assert_close(np.zeros(2), np.zeros(3), name="w")
+    assert "2 entries instead of 3" in str(err.value)
+    assert "batch" not in str(err.value)
