@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -84,14 +85,25 @@ def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss_fn: Loss,
 
 
 def _takes_metric(scheduler) -> bool:
-    return len(inspect.signature(scheduler.step).parameters) > 0
+    """True when scheduler.step has a required argument, as ReduceOnPlateau.step(metric)."""
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in inspect.signature(scheduler.step).parameters.values())
 
 
 def _show_progress(progress: bool | str) -> bool:
-    """"auto": a bar in a terminal or a Jupyter kernel, none in a non-interactive script."""
+    """True/False as given; "auto": only where a person is watching.
+
+    That is a terminal (stderr is a TTY: a text bar), or a kernel that a Jupyter server started
+    for an open notebook (JupyterLab, Notebook, Binder), which sets JPY_SESSION_NAME in the
+    kernel's environment (a widget bar). Kernels started by nbclient (nbconvert, nbval, nbgrader
+    autograde and validate) and scripts whose output goes to a file or CI log get no bar, so
+    executed notebooks and logs carry no progress output.
+    """
+    if progress not in (True, False, "auto"):
+        raise ValueError(f'fit: progress must be True, False or "auto", got {progress!r}')
     if progress != "auto":
-        return bool(progress)
-    return sys.stderr.isatty() or "ipykernel" in sys.modules
+        return progress
+    return sys.stderr.isatty() or "JPY_SESSION_NAME" in os.environ
 
 
 def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
@@ -113,11 +125,14 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
     early_stopping_patience: stop after this many epochs without a better validation loss, and
         restore the parameters of the best epoch
     augment: augment(X_batch, rng) -> new X_batch, applied to training batches only
-    progress: True, False, or "auto" (a tqdm bar in a terminal or Jupyter, none otherwise)
+    progress: True, False, or "auto": a tqdm bar in a terminal or an open Jupyter notebook,
+        none when a notebook is executed by nbconvert/nbval/nbgrader or output goes to a file
     Raises TrainingDiverged, naming the epoch and step, if the loss becomes NaN or infinite.
     """
     if len(X) != len(y):
         raise ValueError(f"fit: X has {len(X)} examples but y has {len(y)}")
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
     if early_stopping_patience is not None and val is None:
         raise ValueError("fit: early stopping needs a validation set (val=(X_val, y_val))")
     metrics = dict(metrics or {})
@@ -139,8 +154,9 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
                 if not math.isfinite(loss):
                     raise TrainingDiverged(
                         f"fit: the loss became {loss} at epoch {epoch}, step {step} (of "
-                        f"{steps_per_epoch}) with lr={optimizer.lr:g}. Try a smaller learning rate; "
-                        f"check that the inputs are scaled (e.g. to [0, 1]) and contain no NaN.")
+                        f"{steps_per_epoch}) with lr={optimizer.lr:g}. Try a smaller learning "
+                        "rate; check that the inputs are scaled (e.g. to [0, 1] or to zero mean "
+                        "and unit variance) and contain no NaN; gradient clipping also helps.")
                 model.backward(loss_fn.backward())
                 optimizer.step()
                 optimizer.zero_grad()
@@ -168,7 +184,8 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
                     bad_epochs += 1
             if scheduler is not None and not isinstance(scheduler, CyclicLR):
                 if _takes_metric(scheduler):
-                    scheduler.step(history.val_loss[-1] if val is not None else history.train_loss[-1])
+                    scheduler.step(history.val_loss[-1] if val is not None
+                                   else history.train_loss[-1])
                 else:
                     scheduler.step()
             bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}")
@@ -178,6 +195,6 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
     finally:
         bar.close()
     if best_params is not None:  # early stopping: go back to the best epoch's weights
-        for p, data in zip(model.parameters(), best_params):
+        for p, data in zip(model.parameters(), best_params, strict=True):
             p.data[...] = data
     return history

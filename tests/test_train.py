@@ -32,8 +32,9 @@ def test_fit_is_deterministic_for_a_seed():
     for _ in range(2):
         model, X, y = _moons_model()
         opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-        results.append(train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=3,
-                                 batch_size=16, rng=np.random.default_rng(5), progress=False).train_loss)
+        h = train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=3, batch_size=16,
+                      rng=np.random.default_rng(5), progress=False)
+        results.append(h.train_loss)
     assert results[0] == results[1]
 
 
@@ -100,6 +101,7 @@ def test_nan_loss_names_epoch_and_step_and_suggests_a_smaller_lr():
                   epochs=50, batch_size=16, rng=rng, progress=False)
     message = str(err.value)
     assert "epoch" in message and "step" in message and "smaller learning rate" in message
+    assert "gradient clipping" in message and "scaled" in message
     assert isinstance(err.value, FloatingPointError)
 
 
@@ -127,7 +129,8 @@ def test_fit_rejects_mismatched_data_and_early_stopping_without_validation():
 
 def test_accuracy_handles_multiclass_scores_and_binary_logits():
     assert train.accuracy(np.array([[2.0, 1.0], [0.0, 3.0]]), np.array([0, 0])) == 0.5
-    assert train.accuracy(np.array([[-1.0], [2.0], [0.5]]), np.array([0, 1, 0])) == pytest.approx(2 / 3)
+    binary = train.accuracy(np.array([[-1.0], [2.0], [0.5]]), np.array([0, 1, 0]))
+    assert binary == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="3 predictions but 2 labels"):
         train.accuracy(np.zeros((3, 2)), np.zeros(2))
 
@@ -144,3 +147,50 @@ def test_augment_applies_to_training_batches_only():
               epochs=2, batch_size=64, rng=np.random.default_rng(0), val=(X, y),
               augment=augment, progress=False)
     assert calls == [64, 64, 64, 8] * 2
+
+
+def test_progress_auto_shows_a_bar_only_where_someone_watches(monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    assert not train._show_progress("auto")  # nbclient kernel (nbval, nbgrader) or a CI log
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/student/07_optimizers.ipynb")
+    assert train._show_progress("auto")  # a kernel JupyterLab started for an open notebook
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert train._show_progress("auto")  # a terminal
+    assert not train._show_progress(False)
+    with pytest.raises(ValueError, match="progress"):
+        train._show_progress("yes")
+
+
+def test_a_scheduler_whose_step_argument_is_optional_steps_once_per_epoch_without_it():
+    class Optional:
+        def __init__(self):
+            self.calls = []
+
+        def step(self, epoch=None):
+            self.calls.append(epoch)
+
+    model, X, y = _moons_model()
+    sched = Optional()
+    train.fit(model, losses.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), X, y,
+              epochs=3, batch_size=100, rng=np.random.default_rng(0), val=(X, y),
+              scheduler=sched, progress=False)
+    assert sched.calls == [None, None, None]
+
+
+@pytest.mark.parametrize("epochs", [0, 2.5])
+def test_fit_rejects_a_bad_number_of_epochs(epochs):
+    model, X, y = _moons_model()
+    with pytest.raises(ValueError, match="epochs"):
+        train.fit(model, losses.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), X, y,
+                  epochs=epochs, batch_size=8, rng=np.random.default_rng(0), progress=False)
+
+
+def test_evaluate_reports_loss_and_metrics_in_eval_mode():
+    model, X, y = _moons_model()
+    model.train()
+    scores = train.evaluate(model, X, y, losses.CrossEntropyLoss(), {"accuracy": train.accuracy})
+    assert set(scores) == {"loss", "accuracy"} and 0 <= scores["accuracy"] <= 1
+    assert scores["loss"] == pytest.approx(losses.CrossEntropyLoss()(model(X), y))
+    assert model.training

@@ -15,7 +15,7 @@ def _check_n(name: str, n: int, minimum: int = 1) -> None:
 
 
 def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Points around the four corners (+-1, +-1); label 1 where exactly one coordinate is positive."""
+    """Points around the corners (+-1, +-1); label 1 where exactly one coordinate is negative."""
     _check_n("xor", n)
     corners = rng.choice([-1.0, 1.0], size=(n, 2))
     X = corners + noise * rng.standard_normal((n, 2))
@@ -24,7 +24,7 @@ def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.
 
 
 def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles, n // 2 points on the first (label 0), the rest on the second."""
+    """Two interleaving half circles: n // 2 points on the first (label 0), the rest label 1."""
     _check_n("moons", n, 2)
     n0 = n // 2
     t = np.pi * rng.uniform(size=n)
