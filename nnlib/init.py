@@ -30,17 +30,23 @@ def zeros(shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
     return np.zeros(shape, dtype=dtype)
 
 
-def uniform(shape: tuple[int, ...], a: float, rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
+def uniform(
+    shape: tuple[int, ...], a: float, rng: np.random.Generator, dtype=np.float64
+) -> np.ndarray:
     """U(-a, a)."""
     return rng.uniform(-a, a, size=shape).astype(dtype, copy=False)
 
 
-def normal(shape: tuple[int, ...], std: float, rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
+def normal(
+    shape: tuple[int, ...], std: float, rng: np.random.Generator, dtype=np.float64
+) -> np.ndarray:
     """N(0, std^2)."""
     return (std * rng.standard_normal(shape)).astype(dtype, copy=False)
 
 
-def xavier_uniform(shape: tuple[int, ...], rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
+def xavier_uniform(
+    shape: tuple[int, ...], rng: np.random.Generator, dtype=np.float64
+) -> np.ndarray:
     """U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), so Var = 2 / (fan_in + fan_out)."""
     fan_in, fan_out = fan_in_out(shape)
     return uniform(shape, math.sqrt(6.0 / (fan_in + fan_out)), rng, dtype)
@@ -72,7 +78,9 @@ INITIALIZERS = {
 }
 
 
-def initialize(name: str, shape: tuple[int, ...], rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
+def initialize(
+    name: str, shape: tuple[int, ...], rng: np.random.Generator, dtype=np.float64
+) -> np.ndarray:
     """A weight drawn by the initializer called `name` ("he", "xavier", "he_uniform", ...)."""
     if name == "zeros":
         return zeros(shape, dtype)
