@@ -3,7 +3,9 @@
 The bug catalogue (tests/catalogue/) uses this to show that every plausible wrong answer
 loses points on the test cell that should catch it, and that other correct answers keep
 full marks. Test cells are self-contained (they build their own inputs), so after one full
-run a swapped answer cell and the test cells can be re-run on a copy of the namespace.
+run a swapped answer cell and the test cells can be re-run in the same namespace, which is
+then put back as it was. (The namespace itself, not a copy: functions defined by earlier
+cells look names up in it, so they must see the swapped definition, as in a real run.)
 """
 
 from __future__ import annotations
@@ -111,7 +113,15 @@ def solved_namespace(path: str) -> tuple[dict, Graded]:
 def grade_with(path: str, cell: str, source: str) -> Graded:
     """Grades of every test cell after replacing answer cell `cell` by `source`."""
     ns, _ = solved_namespace(path)
-    ns = dict(ns)
+    saved = dict(ns)
+    try:
+        return _grade_in(ns, path, cell, source)
+    finally:
+        ns.clear()
+        ns.update(saved)
+
+
+def _grade_in(ns: dict, path: str, cell: str, source: str) -> Graded:
     cells = load_notebook(path)
     ids = [_nbgrader(c).get("grade_id") for c in cells]
     if cell not in ids or not _nbgrader(cells[ids.index(cell)]).get("solution"):

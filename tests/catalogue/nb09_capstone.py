@@ -242,14 +242,16 @@ def precision_recall(counts):
         recall[c] = counts[c][c] / are if are else 0.0
     return precision, recall
 ''', "a loop over classes"),
-    "two hidden ELU layers, no dropout": Correct("build_model", '''
+    "ELU units with dropout written differently": Correct("build_model", '''
 from nnlib.layers import ELU
 
 
 def build_model(rng):
-    return Sequential(Linear(64, 128, rng=rng), ELU(), Linear(128, 64, rng=rng), ELU(),
-                      Linear(64, 10, rng=rng))
-''', "another architecture"),
+    layers = []
+    for fan_in, fan_out, p in [(64, 128, 0.2), (128, 64, 0.1)]:
+        layers += [Linear(fan_in, fan_out, rng=rng), ELU(), Dropout(p, rng=rng)]
+    return Sequential(*layers, Linear(64, 10, rng=rng))
+''', "another activation, layers built in a loop"),
     "SGD with momentum and a plateau schedule": Correct("train_model", '''
 def train_model(X_train, y_train, X_val, y_val, rng):
     model = build_model(rng)
