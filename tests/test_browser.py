@@ -157,7 +157,17 @@ def _student_session(page, url: str, notebook: str) -> None:
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     slider = page.locator(".widget-slider").first
-    slider.wait_for(state="attached", timeout=180_000)
+    # On a slow machine the kernel may not be attached yet when the cells are run: JupyterLab
+    # then asks which kernel to start, as it would ask a student. Accept its proposal.
+    select_kernel = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    deadline = time.monotonic() + 180
+    while slider.count() == 0:
+        if select_kernel.count():
+            select_kernel.get_by_role("button", name="Select").click()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        assert time.monotonic() < deadline, "no ipywidgets slider rendered within 180 s"
+        time.sleep(1)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=180_000)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
                           " .ansi-red-fg, .jp-RenderedText[data-mime-type="
