@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Bug:
-    """A plausible wrong answer: `source` replaces answer cell `cell`; test cells `fails` must fail."""
+    """A plausible wrong answer: `source` replaces answer cell `cell`; cells `fails` must fail."""
 
     cell: str
     fails: tuple[str, ...]
@@ -142,3 +142,28 @@ def _grade_in(ns: dict, path: str, cell: str, source: str) -> Graded:
     finally:
         os.chdir(cwd)
     return graded
+
+
+@cache
+def _answers(path: str) -> dict[str, str]:
+    return {_nbgrader(c)["grade_id"]: _source(c) for c in load_notebook(path)
+            if _nbgrader(c).get("solution")}
+
+
+def edited(path: str, cell: str, *pairs: tuple[str, str]) -> str:
+    """The solution of answer cell `cell` with each (old, new) replaced; old must occur once.
+
+    A bug written as the solution with one line changed shows exactly the mistake it stands for.
+    """
+    source = _answers(path)[cell]
+    for old, new in pairs:
+        assert source.count(old) == 1, f"{cell}: {old!r} occurs {source.count(old)} times"
+        source = source.replace(old, new)
+    return source
+
+
+def edited_bug(path: str, cell: str, fails: str | tuple[str, ...], why: str,
+               *pairs: tuple[str, str]) -> Bug:
+    """A Bug whose source is `edited(path, cell, *pairs)`; `fails` one test id or several."""
+    fails = (fails,) if isinstance(fails, str) else tuple(fails)
+    return Bug(cell=cell, fails=fails, source=edited(path, cell, *pairs), why=why)

@@ -6,29 +6,14 @@ the mistake it stands for; whole rewrites are used for the other correct answers
 
 from __future__ import annotations
 
-from tests.notebook_runner import Bug, Correct, load_notebook
+from functools import partial
+
+from tests.notebook_runner import Correct, edited, edited_bug
 
 NOTEBOOK = "solutions/06_gradient_checking/06_gradient_checking.ipynb"
 
-_SOURCES = {
-    c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"])
-    for c in load_notebook(NOTEBOOK)
-    if c["metadata"].get("nbgrader", {}).get("solution")
-}
-
-
-def _edit(cell: str, *pairs: tuple[str, str]) -> str:
-    """The solution of `cell` with each (old, new) replaced; old must occur exactly once."""
-    source = _SOURCES[cell]
-    for old, new in pairs:
-        assert source.count(old) == 1, f"{cell}: {old!r} occurs {source.count(old)} times"
-        source = source.replace(old, new)
-    return source
-
-
-def _bug(cell: str, fails: str | tuple[str, ...], why: str, *pairs: tuple[str, str]) -> Bug:
-    fails = (fails,) if isinstance(fails, str) else fails
-    return Bug(cell=cell, fails=fails, source=_edit(cell, *pairs), why=why)
+_edit = partial(edited, NOTEBOOK)
+_bug = partial(edited_bug, NOTEBOOK)
 
 
 NG, RE, CM = "numerical_gradient", "relative_error", "check_module"
