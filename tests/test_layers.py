@@ -293,3 +293,28 @@ def test_maxout_matches_torch_expression():
                 rng.standard_normal((7, 4)))
     np.testing.assert_allclose(layer.W.grad, W.grad.numpy(), rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(layer.b.grad, b.grad.numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_linear_without_input_grad_skips_dx_but_keeps_parameter_grads():
+    rng = np.random.default_rng(0)
+    x, dout = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    full, first = Linear(3, 2, rng=np.random.default_rng(1)), Linear(
+        3, 2, rng=np.random.default_rng(1), input_grad=False)
+    full(x), first(x)
+    assert first.backward(dout) is None
+    full.backward(dout)
+    np.testing.assert_array_equal(first.W.grad, full.W.grad)
+    np.testing.assert_array_equal(first.b.grad, full.b.grad)
+    assert "input_grad=False" in repr(first)
+
+
+def test_sequential_allows_a_missing_input_grad_only_in_the_first_layer():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 3))
+    ok = Sequential(Linear(3, 4, rng=rng, input_grad=False), ReLU(), Linear(4, 2, rng=rng))
+    ok(x)
+    assert ok.backward(np.ones((4, 2))) is None
+    bad = Sequential(Linear(3, 4, rng=rng), ReLU(), Linear(4, 2, rng=rng, input_grad=False))
+    bad(x)
+    with pytest.raises(ValueError, match="only the first layer"):
+        bad.backward(np.ones((4, 2)))

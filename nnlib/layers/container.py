@@ -21,10 +21,16 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dout: upstream gradient of the last layer's output; returns d loss / d input."""
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """dout: upstream gradient of the last layer's output; returns d loss / d input.
+
+        None if the first layer skips its input gradient (Linear(..., input_grad=False)).
+        """
+        for i in range(len(self.layers) - 1, -1, -1):
+            dout = self.layers[i].backward(dout)
+            if dout is None and i > 0:
+                raise ValueError(f"Sequential: layer {i} ({self.layers[i]!r}) returned no input "
+                                 "gradient; only the first layer may use input_grad=False")
         return dout
 
     def __getitem__(self, i: int) -> Module:

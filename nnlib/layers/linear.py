@@ -37,6 +37,9 @@ class Linear(Module):
 
     W: (in_features, out_features) weight, drawn by `nnlib.init.initialize(init, ...)`
     b: (out_features,) bias, zeros
+    input_grad: False for a first layer fed with data: backward then skips d loss / d x (one
+        matrix product, a quarter of an MLP's backward work) and returns None, as PyTorch skips
+        the gradient of an input that does not require one
     """
 
     def __init__(
@@ -47,9 +50,11 @@ class Linear(Module):
         init: str = "he",
         rng: np.random.Generator | None = None,
         dtype=np.float64,
+        input_grad: bool = True,
     ):
         rng = np.random.default_rng() if rng is None else rng
         self.in_features, self.out_features = in_features, out_features
+        self.input_grad = input_grad
         self.W = Parameter(initialize(init, (in_features, out_features), rng, dtype))
         self.b = Parameter(np.zeros(out_features, dtype=dtype))
         self.x = None
@@ -59,13 +64,17 @@ class Linear(Module):
         self.x = self._check_input(check_numeric(self, x), (None, self.in_features))
         return self.x @ self.W.data + self.b.data
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dout: (N, out_features) upstream gradient; returns dx: (N, in_features)."""
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """dout: (N, out_features) upstream gradient; returns dx: (N, in_features).
+
+        With input_grad=False it returns None (the parameter gradients are still added).
+        """
         x = self._saved("x")
         dout = check_dout(self, dout, (x.shape[0], self.out_features))
         self.W.grad += x.T @ dout
         self.b.grad += dout.sum(axis=0)
-        return dout @ self.W.data.T
+        return dout @ self.W.data.T if self.input_grad else None
 
     def __repr__(self) -> str:
-        return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
+        extra = "" if self.input_grad else ", input_grad=False"
+        return f"Linear(in_features={self.in_features}, out_features={self.out_features}{extra})"
