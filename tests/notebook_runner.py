@@ -30,6 +30,7 @@ class Bug:
     fails: tuple[str, ...]
     source: str
     why: str = ""
+    visible: bool = False  # the visible part of each test in `fails` already catches it
 
 
 @dataclass(frozen=True)
@@ -110,18 +111,26 @@ def solved_namespace(path: str) -> tuple[dict, Graded]:
         plt.close("all")
 
 
-def grade_with(path: str, cell: str, source: str) -> Graded:
-    """Grades of every test cell after replacing answer cell `cell` by `source`."""
+def visible_part(source: str) -> str:
+    """A test cell's source as the student sees it: everything before BEGIN HIDDEN TESTS."""
+    return source.split("### BEGIN HIDDEN TESTS")[0]
+
+
+def grade_with(path: str, cell: str, source: str, visible_only: bool = False) -> Graded:
+    """Grades of every test cell after replacing answer cell `cell` by `source`.
+
+    visible_only: run only the visible part of each test cell (what Validate runs).
+    """
     ns, _ = solved_namespace(path)
     saved = dict(ns)
     try:
-        return _grade_in(ns, path, cell, source)
+        return _grade_in(ns, path, cell, source, visible_only)
     finally:
         ns.clear()
         ns.update(saved)
 
 
-def _grade_in(ns: dict, path: str, cell: str, source: str) -> Graded:
+def _grade_in(ns: dict, path: str, cell: str, source: str, visible_only: bool) -> Graded:
     cells = load_notebook(path)
     ids = [_nbgrader(c).get("grade_id") for c in cells]
     if cell not in ids or not _nbgrader(cells[ids.index(cell)]).get("solution"):
@@ -137,7 +146,8 @@ def _grade_in(ns: dict, path: str, cell: str, source: str) -> Graded:
             meta = _nbgrader(c)
             if c["cell_type"] == "code" and meta.get("grade") and not meta.get("solution"):
                 gid = meta["grade_id"]
-                graded.results[gid] = _run(_source(c), ns, f"{path}:{gid}")
+                test = visible_part(_source(c)) if visible_only else _source(c)
+                graded.results[gid] = _run(test, ns, f"{path}:{gid}")
                 graded.points[gid] = float(meta.get("points", 0))
     finally:
         os.chdir(cwd)

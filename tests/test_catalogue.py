@@ -37,6 +37,10 @@ def test_bug_loses_points(notebook, bug: Bug):
         f"results: {graded.results}"
     )
     assert graded.score < graded.max_score
+    if bug.visible:
+        seen = grade_with(notebook, bug.cell, bug.source, visible_only=True)
+        missed = [g for g in bug.fails if seen.results.get(g) is None]
+        assert not missed, f"the visible tests of {missed} pass this bug ({bug.why})"
 
 
 @pytest.mark.parametrize("notebook, correct", list(_entries(Correct)))
