@@ -18,15 +18,17 @@ signatures, string constants and f-strings such as error messages are never touc
   drop       one statement removed (when what is left still parses)
 
 Mutants whose source equals the solution's or an earlier mutant's are left out; the order is
-deterministic (by line, then column), and --limit keeps the first N of each cell.
+deterministic (by line, then kind, then column), and --limit keeps the first N of each cell.
 
 Each mutant replaces its answer cell in the solved notebook, graded by tests/notebook_runner.py's
 `grade_with` in a forked child process (so one mutant cannot disturb the next), stopped after
 --timeout seconds. Outcomes: killed (a test cell with points fails), definition (the cell raises
 when it is defined: killed trivially), timeout (killed too: the grader's timeout would stop it),
-crash (the child died: killed), survived (full marks). Prints a table per notebook and every
-survivor with its cell, line and edit, for a person to judge (some are equivalent: a constant
-whose value never matters). Exits 0.
+crash (the child died: killed), survived (full marks). A surviving transpose is graded once
+more with its operand passed through a recorder: if that operand is never 2-D the `.T` is a
+no-op and the mutant counts as equivalent, apart from the others. Prints a table per notebook
+and every other survivor with its cell, line and edit, for a person to judge (some are
+equivalent too: a constant whose value never matters). Exits 0.
 """
 
 from __future__ import annotations
@@ -191,6 +193,10 @@ def _swap_operands(node: ast.BinOp, parents: dict) -> None:
     node.left, node.right = node.right, node.left
 
 
+def _swap_args(call: ast.Call, parents: dict) -> None:
+    call.args[0], call.args[1] = call.args[1], call.args[0]
+
+
 def _is_index(node: ast.AST, parents: dict) -> bool:
     """Is this literal an index or a slice bound: `x[1]`, `x[:, 0]`, `x[1:]`?"""
     parent, field, _ = parents[id(node)]
@@ -295,8 +301,7 @@ def _sites(tree: ast.Module, spans: list[tuple[int, int]]) -> Iterator[_Site]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in PRODUCTS and len(node.args) >= 2):
             name = node.func.attr
-            yield site(node, "swap", f"operands of `{name}` swapped",
-                       lambda n, p: n.args.__setitem__(slice(0, 2), n.args[1::-1][:2]))
+            yield site(node, "swap", f"operands of `{name}` swapped", _swap_args)
             if name != "outer":
                 for i in (0, 1):
                     if not _is_transpose(node.args[i]):
