@@ -1,4 +1,4 @@
-"""The `nn-course` command: instructor tools, one subcommand each.
+"""The `nn-course` command: the student's `lab` and the instructor's tools, one subcommand each.
 
 To add a subcommand, write `_add_<name>(subparsers)` that registers its parser with
 `set_defaults(run=<function(args) -> int>)` and append it to SUBCOMMANDS.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nncourse import autograde, release, scan
+from nncourse import autograde, lab, release, scan
 
 
 def _run_release(args: argparse.Namespace) -> int:
@@ -36,12 +36,12 @@ def _add_release(subparsers) -> None:
     p.set_defaults(run=_run_release)
 
 
-SUBCOMMANDS = [_add_release, autograde.add_parser, scan.add_parser]
+SUBCOMMANDS = [lab.add_parser, _add_release, autograde.add_parser, scan.add_parser]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="nn-course", description="Instructor tools for nn-course."
+        prog="nn-course", description="Open the course as a student, or manage it as an instructor."
     )
     subparsers = parser.add_subparsers(
         dest="command", title="commands", required=True, metavar="COMMAND"

@@ -1,11 +1,14 @@
-"""The README states facts the repo must keep true: the syllabus, its points, the two commands."""
+"""The README states facts the repo must keep true: the syllabus, its points, how to set up."""
 
 from __future__ import annotations
 
+import argparse
 import re
+import shlex
 
 import pytest
 
+from nncourse import cli, lab
 from tests.grading import ROOT, assignments, read
 
 SYLLABUS = [
@@ -68,20 +71,53 @@ def test_points_match_the_notebooks(assignment):
     )
 
 
+def setup_section() -> str:
+    return README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+
+
 def setup_commands() -> list[str]:
     """The fenced commands of the README's set-up section, in order."""
-    section = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
-    return [
-        block.strip() for block in re.findall(r"```(?:bash|sh)?\n(.*?)```", section, flags=re.S)
-    ]
+    return [block.strip() for block in
+            re.findall(r"```(?:bash|sh)?\n(.*?)```", setup_section(), flags=re.S)]
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The `nn-course` command line, as nncourse.cli builds it."""
+    parser = argparse.ArgumentParser(prog="nn-course")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for add in cli.SUBCOMMANDS:
+        add(subparsers)
+    return parser
 
 
 def test_exactly_two_single_line_setup_commands():
     commands = setup_commands()
     assert len(commands) == 2 and all("\n" not in c for c in commands), commands
-    lab, tests = commands
-    assert lab.endswith("jupyter lab course/") and "pip install -e ." in lab
+    first, tests = commands
+    assert first == "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/nn-course lab"
     assert '".[test]"' in tests and tests.endswith("python -m pytest")
+
+
+def test_the_short_command_for_the_next_day_skips_the_install():
+    section = setup_section()
+    assert "next day" in section and "`.venv/bin/nn-course lab`" in section
+    for command in re.findall(r"`\.venv/bin/nn-course ([^`]*)`", section):
+        args = shlex.split(command)
+        assert _parser().parse_args(args).command == "lab", command
+
+
+def test_prerequisites_are_stated():
+    section = setup_section()
+    assert "Python 3.11" in section
+    assert "python3-venv" in section, "Debian/Ubuntu need python3-venv for `python3 -m venv`"
+    assert "chromium" in section.lower() and "browser tests" in section
+
+
+def test_students_are_sent_to_their_work_folder_not_the_release():
+    section = setup_section()
+    assert f"`{lab.WORK}/`" in section and "--allow-root" in section
+    assert "Work in `course/" not in README, "students must not work in the release folder"
+    assert f"Work in `{lab.WORK}/<assignment>/<assignment>.ipynb`" in README
 
 
 def test_binder_badge_opens_course_in_jupyterlab():
