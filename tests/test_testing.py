@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -72,9 +74,49 @@ def test_scalars():
     assert "A single number is expected" in message(np.ones(3), 1.0)
 
 
-def test_hint_is_appended_to_every_kind_of_failure():
-    for actual in (None, EXPECTED.T, -EXPECTED, 2 * EXPECTED, EXPECTED + 1):
-        assert message(actual, hint="see the cell above").endswith(" Hint: see the cell above")
+def test_hint_is_on_a_line_of_its_own_after_every_kind_of_failure():
+    for actual in (None, EXPECTED.T, -EXPECTED, 2 * EXPECTED, EXPECTED + 1, EXPECTED * [1, 0, 1]):
+        msg = message(actual, hint="see the cell above")
+        assert msg.endswith("\nHint: see the cell above")
+        assert "\n\n" not in msg
+
+
+def test_multi_line_arrays_line_up_under_each_other():
+    actual = np.array([[0.0, 2.0, 3.0], [0.0, 4.0, 5.0], [0.0, 6.0, 7.0]])
+    expected = np.array([[1.0, 2.0, 3.0], [1.0, 4.0, 5.0], [1.0, 6.0, 8.0]])
+    lines = message(actual, expected, hint="ones in column 0").splitlines()
+    got = lines.index(" got:      [[0. 2. 3.]")
+    assert lines[got:got + 6] == [
+        " got:      [[0. 2. 3.]",
+        "            [0. 4. 5.]",
+        "            [0. 6. 7.]]",
+        " expected: [[1. 2. 3.]",
+        "            [1. 4. 5.]",
+        "            [1. 6. 8.]]",
+    ]
+    assert lines[-1] == "Hint: ones in column 0"
+
+
+@pytest.mark.parametrize("dtype, digits", [(np.float32, 7), (np.float16, 3)])
+def test_a_single_precision_result_is_reported_as_a_dtype_problem(dtype, digits):
+    expected = np.array([1 / 3, 2 / 3, 1e4 / 7])
+    msg = message(expected.astype(dtype), expected, rtol=1e-9, atol=0)
+    name = np.dtype(dtype).name
+    assert f"your result is {name}, which keeps only about {digits} significant" in msg
+    assert "Compute in float64" in msg
+    assert "times" not in msg
+
+
+def test_float64_values_that_agree_only_to_float32_precision_say_so():
+    expected = np.array([1 / 3, 2 / 3, 1e4 / 7])
+    for actual in (expected.astype(np.float32).astype(np.float64), expected * (1 + 3e-8)):
+        msg = message(actual, expected, rtol=1e-9, atol=0, hint="h")
+        assert "agree with the expected ones only to about 7 significant digits" in msg
+        assert "float32" in msg and "a constant 1 times" not in msg
+        assert msg.endswith("\nHint: h")
+    # a real factor close to 1 is still a factor, and a float32 result far off is a plain error
+    assert "a constant 1.01 times" in message(1.01 * EXPECTED, EXPECTED)
+    assert "float32" not in message((2 * EXPECTED).astype(np.float32))
 
 
 def test_factors_are_optional():
@@ -116,46 +158,206 @@ def test_assert_unchanged():
         assert_unchanged(x, np.array([2.0, np.nan]), "X")
 
 
+def test_assert_unchanged_recognises_a_shuffle_in_place():
+    X = np.arange(12.0).reshape(6, 2)
+    with pytest.raises(AssertionError) as err:
+        assert_unchanged(X, X[[3, 1, 0, 5, 4, 2]], "X", hint="sgd must leave X alone")
+    msg = str(err.value)
+    assert msg.startswith("X was reordered in place (the same rows in another order)")
+    assert "rng.permutation(len(X))" in msg and msg.endswith("\nHint: sgd must leave X alone")
+    with pytest.raises(AssertionError, match="the same values in another order"):
+        assert_unchanged(np.arange(4.0), np.arange(4.0)[::-1], "y")
+
+
 def reference_square(x):
     return x * x
+
+
+def choose(student, *probe, reference=reference_square, **kwargs):
+    return student_or_reference(student, reference, *probe, name="square", **kwargs)
 
 
 def test_student_or_reference_keeps_a_working_function(capsys):
     def student(x):
         return x**2
 
-    assert student_or_reference(student, reference_square, 3.0, name="square") is student
+    assert choose(student, 3.0) is student
+    assert choose(lambda x: np.float32(x) ** 2, 3.0) is not reference_square  # within tolerance
     assert capsys.readouterr().out == ""
 
 
-def test_student_or_reference_falls_back_with_a_note(capsys):
+def test_an_unfinished_exercise_is_reported_as_not_done_yet(capsys):
     def student(x):
         raise NotImplementedError()
 
-    assert student_or_reference(student, reference_square, 3.0, name="square") is reference_square
+    assert choose(student, 3.0) is reference_square
     out = capsys.readouterr().out
-    assert "your `square` does not run yet (NotImplementedError" in out
+    assert out.startswith(
+        "Note: your `square` is not done yet (it still raises NotImplementedError).")
+    assert "NotImplementedError: )" not in out
     assert f"{__name__}.reference_square" in out and "re-run this cell" in out
 
 
+def test_a_failing_student_function_is_reported_with_its_error(capsys):
+    def student(x):
+        raise ValueError("x must be an array")
+
+    assert choose(student, 3.0) is reference_square
+    out = capsys.readouterr().out
+    assert "your `square` raises ValueError on a small check (x must be an array)" in out
+
+
+@pytest.mark.parametrize("student, says", [
+    (lambda x: x + x, "on a small check, your `square` gives 6 where nnlib's gives 9"),
+    (lambda x: None, "your `square` returns None where nnlib's returns a number"),
+    (lambda x: np.full(2, x * x), "returns an array of shape (2,) where nnlib's returns a number"),
+])
+def test_a_student_function_with_another_result_is_replaced(capsys, student, says):
+    assert choose(student, 3.0) is reference_square
+    out = capsys.readouterr().out
+    assert says in out and "The cells below use nnlib's reference" in out
+
+
+def fit_reference(X, y):
+    """A result of several parts, as (w, losses, extras)."""
+    return X.T @ y, [1.0, 0.5], {"steps": 2, "w0": np.zeros(2)}
+
+
+@pytest.mark.parametrize("student, says", [
+    (lambda X, y: (X.T @ y, [1.0, 0.5]),
+     "returns a tuple of 2 items where nnlib's returns a tuple of 3"),
+    (lambda X, y: (X.T @ y, [1.0, 0.6], {"steps": 2, "w0": np.zeros(2)}),
+     "gives [1, 0.6] as item 1 of its result where nnlib's gives [1, 0.5]"),
+    (lambda X, y: (X.T @ y, [1.0, 0.5], {"steps": 3, "w0": np.zeros(2)}),
+     "gives 3 as key 'steps' of item 2 of its result where nnlib's gives 2"),
+    (lambda X, y: (X.T @ y, [1.0, 0.5], {"steps": 2}),
+     "returns a dict with keys ['steps'] as item 2"),
+])
+def test_nested_results_are_compared_item_by_item(capsys, student, says):
+    X, y = np.eye(2), np.array([1.0, 2.0])
+    assert student_or_reference(student, fit_reference, X, y, name="fit") is fit_reference
+    assert says in capsys.readouterr().out
+
+
+def test_equal_nested_results_in_other_containers_and_dtypes_are_accepted(capsys):
+    def student(X, y):
+        w = (X.T @ y).astype(np.float32)
+        return [w, np.array([1.0, 0.5 + 1e-9]), {"w0": [0, 0], "steps": np.int64(2)}]
+
+    assert student_or_reference(student, fit_reference, np.eye(2), np.array([1.0, 2.0]),
+                                name="fit") is student
+    assert capsys.readouterr().out == ""
+
+
+def test_each_call_gets_its_own_copy_of_the_probe():
+    seen = []
+
+    def draws(x, rng):
+        seen.append(rng.random())
+        x += 1.0  # changes its own copy only
+        return float(x[0])
+
+    x, rng = np.zeros(1), np.random.default_rng(0)
+    assert student_or_reference(draws, draws, x, rng, name="d") is draws
+    assert seen[0] == seen[1] and x[0] == 0.0 and rng.random() == seen[0]
+
+
+def test_changing_an_argument_in_place_unlike_the_reference_is_reported(capsys):
+    def shuffles(X, rng):
+        rng.shuffle(X)
+        return float(X.sum())
+
+    def leaves(X, rng):
+        return float(X.sum())
+
+    X = np.arange(6.0)
+    assert student_or_reference(shuffles, leaves, X, np.random.default_rng(0), name="sgd") is leaves
+    out = capsys.readouterr().out
+    assert "your `sgd` changes `X` in place, which nnlib's leaves as it was" in out
+
+    def updates(theta, g):
+        theta -= g
+
+    def forgets(theta, g):
+        theta - g
+
+    assert student_or_reference(updates, updates, np.ones(2), np.ones(2), name="step") is updates
+    assert student_or_reference(forgets, updates, np.ones(2), np.ones(2), name="step") is updates
+    assert "leaves `theta` as it was, where nnlib's updates it in place" in capsys.readouterr().out
+
+
+class Plateau:
+    def __init__(self, lr):
+        self.lr = lr
+
+    def step(self, metric):
+        raise NotImplementedError()
+
+
+class PlateauReference(Plateau):
+    def step(self, metric):
+        return self.lr / 2
+
+
 def test_student_or_reference_probes_a_class_with_probe_with(capsys):
-    class Unfinished:
-        def __init__(self, lr):
-            self.lr = lr
-
+    class Halves(Plateau):
         def step(self, metric):
-            raise NotImplementedError()
+            return self.lr * 0.5
 
-    class Reference(Unfinished):
+    class Thirds(Plateau):
         def step(self, metric):
-            return self.lr
+            return self.lr / 3
 
-    chosen = student_or_reference(Unfinished, Reference, name="Plateau",
-                                  probe_with=lambda cls: cls(0.1).step(1.0))
-    assert chosen is Reference
-    assert "Plateau" in capsys.readouterr().out
-    assert student_or_reference(Reference, Unfinished, name="x",
-                                probe_with=lambda cls: cls(0.1).step(1.0)) is Reference
+    def probe(cls):
+        return cls(0.1).step(1.0)
+
+    def choose_class(cls):
+        return student_or_reference(cls, PlateauReference, name="Plateau", probe_with=probe)
+
+    assert choose_class(Plateau) is PlateauReference
+    assert "your `Plateau` is not done yet" in capsys.readouterr().out
+    assert choose_class(Halves) is Halves
+    assert choose_class(Thirds) is PlateauReference
+    assert "gives 0.0333333 where nnlib's gives 0.05" in capsys.readouterr().out
+
+
+def test_objects_are_not_compared_and_a_probe_the_reference_cannot_run_only_checks_running(capsys):
+    def make(rng):
+        return object()
+
+    assert student_or_reference(make, make, np.random.default_rng(0), name="net") is make
+
+    def needs_two(x, y):
+        return x
+
+    def student(x):
+        return -x
+
+    assert student_or_reference(student, needs_two, 1.0, name="odd probe") is student
+    assert capsys.readouterr().out == ""
+
+
+def test_failures_in_ipython_hide_the_frames_of_nnlib_testing(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    try:
+        shell.run_cell("import numpy as np\nfrom nnlib.testing import assert_close\n"
+                       "def check(v):\n    assert_close(v, [1.0, 2.0], name='w', hint='look here')")
+        capsys.readouterr()
+        result = shell.run_cell("check(np.array([1.0, 3.0]))")
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # no colours
+    finally:
+        InteractiveShell.clear_instance()
+    assert type(result.error_in_exec).__name__ == "AssertionError"
+    assert isinstance(result.error_in_exec, AssertionError)
+    assert "check(np.array([1.0, 3.0]))" in shown and "assert_close(v, [1.0, 2.0]" in shown
+    assert "testing.py" not in shown and "raise _Failure" not in shown
+    assert "skipping hidden" not in shown
+    assert "w: wrong values" in shown and "Hint: look here" in shown
 
 
 def test_wrong_length_of_a_vector_says_how_many_entries():
