@@ -1,6 +1,8 @@
 """Bug catalogue of 01_linear_regression: plausible wrong answers and other correct ones."""
 
-from tests.notebook_runner import Bug, Correct
+from dataclasses import replace
+
+from tests.notebook_runner import Bug, Correct, edited_bug
 
 NOTEBOOK = "solutions/01_linear_regression/01_linear_regression.ipynb"
 
@@ -136,14 +138,14 @@ def mse(y, y_hat):
         why="one value per example instead of per weight"),
     # ---------------------------------------------------------------- fit_closed_form
     "closed form by inverting X^T X": Bug(
-        cell="fit_closed_form", fails=("test_fit_closed_form",),
+        cell="fit_closed_form", fails=("test_fit_closed_form",), visible=True,
         source='''
 def fit_closed_form(X, y):
     A = add_bias_column(X)
     return np.linalg.inv(A.T @ A) @ A.T @ y
 ''', why="fails (LinAlgError or garbage) when features are collinear"),
     "closed form by solving the normal equations": Bug(
-        cell="fit_closed_form", fails=("test_fit_closed_form",),
+        cell="fit_closed_form", fails=("test_fit_closed_form",), visible=True,
         source='''
 def fit_closed_form(X, y):
     A = add_bias_column(X)
@@ -194,7 +196,7 @@ def fit_closed_form(X, y):
         source=_gd("w = np.zeros(Xb.shape[1])", "w = np.ones(Xb.shape[1])"),
         why="the starting point is specified as 0"),
     "gradient descent with a stale gradient": Bug(
-        cell="gradient_descent", fails=("test_gradient_descent",),
+        cell="gradient_descent", fails=("test_gradient_descent",), visible=True,
         source=_gd('''    for _ in range(n_steps):
         w = w - lr * mse_grad(Xb, y, w)''', '''    g = mse_grad(Xb, y, w)
     for _ in range(n_steps):
@@ -205,7 +207,7 @@ def fit_closed_form(X, y):
         why="missing 1/n inlined: n times too large a step"),
     # ---------------------------------------------------------------- sgd
     "sgd without shuffling": Bug(
-        cell="sgd", fails=("test_sgd",),
+        cell="sgd", fails=("test_sgd",), visible=True,
         source=_sgd("order = rng.permutation(n)", "order = np.arange(n)"),
         why="the same batches in the same order every epoch"),
     "sgd shuffles only once": Bug(
@@ -237,7 +239,7 @@ def fit_closed_form(X, y):
         source=_sgd("order = rng.permutation(n)", "order = np.random.permutation(n)"),
         why="irreproducible: ignores rng"),
     "sgd sums the batch gradient": Bug(
-        cell="sgd", fails=("test_sgd",),
+        cell="sgd", fails=("test_sgd",), visible=True,
         source=_sgd("w = w - lr * mse_grad(Xb[batch], y[batch], w)",
                     "w = w - lr * 2 * Xb[batch].T @ (Xb[batch] @ w - y[batch])"),
         why="batch-size times too large a step"),
@@ -261,6 +263,14 @@ def fit_closed_form(X, y):
     "sgd without the bias column": Bug(
         cell="sgd", fails=("test_sgd",), source=_sgd("Xb = add_bias_column(X)", "Xb = X"),
         why="no intercept"),
+    "sgd shuffles the caller's X and y in place": replace(edited_bug(
+        NOTEBOOK, "sgd", "test_sgd", "a correct SGD that reorders the caller's arrays: a second "
+        "run with the same seed then differs, which used to read as a seeding problem",
+        ("        order = rng.permutation(n)\n",
+         "        shuffle = rng.permutation(n)\n"
+         "        X[:], y[:] = X[shuffle], y[shuffle]\n"
+         "        Xb = add_bias_column(X)\n"
+         "        order = np.arange(n)\n")), visible=True),
 }
 
 CORRECT = {
@@ -269,6 +279,11 @@ CORRECT = {
         source="def add_bias_column(X):\n"
                "    return np.insert(np.asarray(X, dtype=float), 0, 1.0, axis=1)\n",
         why="np.insert at column 0"),
+    "add_bias_column in float32": Correct(
+        cell="add_bias_column",
+        source="def add_bias_column(X):\n"
+               "    return np.hstack([np.ones((len(X), 1)), X]).astype(np.float32)\n",
+        why="single precision: the later exercises' tests must not punish its rounding"),
     "add_bias_column with np.c_": Correct(
         cell="add_bias_column",
         source="def add_bias_column(X):\n    return np.c_[np.ones(len(X)), X]\n", why="np.c_"),
