@@ -67,7 +67,7 @@ BUGS = {
                "    return np.where(z <= 0, 1 / (1 + e), e / (1 + e))\n",
         why="computes sigmoid(-z)"),
     "sigmoid overwrites its input": Bug(
-        cell="sigmoid", fails=("test_sigmoid",),
+        cell="sigmoid", fails=("test_sigmoid",), visible=True,
         source='''
 def sigmoid(z):
     out = z
@@ -131,7 +131,7 @@ def sigmoid(z):
         cell="logistic_grad", fails=("test_logistic_grad",),
         source=_grad("X.T @ (sigmoid(X @ w) - y) / len(w)"), why="p instead of n"),
     "logistic_grad with a naive inline sigmoid": Bug(
-        cell="logistic_grad", fails=("test_logistic_grad",),
+        cell="logistic_grad", fails=("test_logistic_grad",), visible=True,
         source=_grad("X.T @ (1 / (1 + np.exp(-(X @ w))) - y) / X.shape[0]"),
         why="overflows at saturated logits"),
     # ---------------------------------------------------------------- train_logistic
@@ -151,7 +151,7 @@ def sigmoid(z):
                       "w = w - lr * 2 * Xb.T @ (Xb @ w - y) / len(y)"),
         why="linear regression's gradient"),
     "training with a stale gradient": Bug(
-        cell="train_logistic", fails=("test_train_logistic",),
+        cell="train_logistic", fails=("test_train_logistic",), visible=True,
         source=_train('''    for _ in range(n_steps):
         w = w - lr * logistic_grad(Xb, y, w)''', '''    g = logistic_grad(Xb, y, w)
     for _ in range(n_steps):
@@ -161,11 +161,17 @@ def sigmoid(z):
         source=_train("w = np.zeros(Xb.shape[1])", "w = np.ones(Xb.shape[1])"),
         why="the start is specified as 0"),
     "training with a naive loss": Bug(
-        cell="train_logistic", fails=("test_train_logistic",),
+        cell="train_logistic", fails=("test_train_logistic",), visible=True,
         source=_train("losses.append(bce_from_logits(y, Xb @ w))",
                       "p = 1 / (1 + np.exp(-(Xb @ w)))\n"
                       "        losses.append(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))"),
         why="log(0) and overflow once the data are separated"),
+    "training leaves the intercept at 0": Bug(
+        cell="train_logistic", fails=("test_train_logistic",), visible=True,
+        source=_train("w = w - lr * logistic_grad(Xb, y, w)",
+                      "w[1:] = w[1:] - lr * logistic_grad(Xb, y, w)[1:]"),
+        why="only the feature weights move; on balanced, symmetric data the intercept's "
+            "gradient is 0 anyway, so the old visible test could not tell"),
     # ---------------------------------------------------------------- predict
     "predict returns probabilities": Bug(
         cell="predict", fails=("test_predict",),
@@ -184,6 +190,18 @@ def sigmoid(z):
         cell="predict", fails=("test_predict",),
         source=_predict("(np.hstack([X, np.ones((len(X), 1))]) @ w >= 0).astype(int)"),
         why="w[0] used as a feature weight"),
+    "predict with sigmoid > 1/2": Bug(
+        cell="predict", fails=("test_predict",), visible=True,
+        source=_predict("(sigmoid(add_bias_column(X) @ w) > 0.5).astype(int)"),
+        why="a point on the boundary (p = 1/2 exactly) must get class 1"),
+    "predict with logit > 0": Bug(
+        cell="predict", fails=("test_predict",), visible=True,
+        source=_predict("(add_bias_column(X) @ w > 0).astype(int)"),
+        why="z = 0 must give class 1"),
+    "predict by rounding the probability": Bug(
+        cell="predict", fails=("test_predict",), visible=True,
+        source=_predict("np.round(sigmoid(add_bias_column(X) @ w))"),
+        why="np.round rounds halves to even: p = 1/2 becomes 0"),
 }
 
 CORRECT = {
@@ -201,6 +219,13 @@ def sigmoid(z):
     "sigmoid with tanh": Correct(
         cell="sigmoid", source="def sigmoid(z):\n    return 0.5 * (1 + np.tanh(0.5 * z))\n",
         why="sigma(z) = (1 + tanh(z/2)) / 2"),
+    "sigmoid in float32": Correct(
+        cell="sigmoid", source='''
+def sigmoid(z):
+    z = np.asarray(z, dtype=np.float32)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+''', why="single precision: about 7 digits, enough for everything sigmoid is used for here"),
     "sigmoid with logaddexp": Correct(
         cell="sigmoid", source="def sigmoid(z):\n    return np.exp(-np.logaddexp(0, -z))\n",
         why="exp(-log(1 + exp(-z)))"),
@@ -254,7 +279,7 @@ def train_logistic(X, y, lr, n_steps):
     "predict with np.where": Correct(
         cell="predict", source=_predict("np.where(add_bias_column(X) @ w >= 0, 1, 0)"),
         why="np.where"),
-    "predict by rounding the probability": Correct(
-        cell="predict", source=_predict("np.round(sigmoid(add_bias_column(X) @ w))"),
-        why="float labels 0.0/1.0 (ties at exactly 1/2 are not tested)"),
+    "predict by flooring p + 1/2": Correct(
+        cell="predict", source=_predict("np.floor(sigmoid(add_bias_column(X) @ w) + 0.5)"),
+        why="float labels 0.0/1.0, p = 1/2 rounded up"),
 }
