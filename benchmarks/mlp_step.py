@@ -45,10 +45,8 @@ CASES = [  # name, layer sizes, batch, steps per timed block, goal for the nnlib
 
 def nnlib_model(sizes: tuple[int, ...], rng: np.random.Generator) -> Sequential:
     layers = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        # the first layer's input is data: skip its gradient, as torch does for an input
-        # that does not require grad
-        layers += [Linear(fan_in, fan_out, rng=rng, dtype=np.float32, input_grad=i > 0), ReLU()]
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [Linear(fan_in, fan_out, rng=rng, dtype=np.float32), ReLU()]
     return Sequential(*layers[:-1])  # no ReLU after the output layer
 
 
@@ -61,7 +59,8 @@ def data(sizes: tuple[int, ...], batch: int, rng: np.random.Generator):
 
 def nnlib_step(model: Sequential, loss_fn, opt: Adam, x: np.ndarray, y: np.ndarray) -> None:
     loss_fn(model(x), y)
-    model.backward(loss_fn.backward())
+    # the input is data: no gradient for it, as torch skips one for an input without requires_grad
+    model.backward_params(loss_fn.backward())
     opt.step()
     opt.zero_grad()
 
@@ -103,7 +102,7 @@ def float32_problems(model: Sequential, loss_fn, opt: Adam, x: np.ndarray, y: np
     d = loss_fn.backward()
     for i, layer in reversed(list(enumerate(model.layers))):
         d = layer.backward(d)
-        if d is not None and d.dtype != np.float32:  # None: the first layer skips dx
+        if d.dtype != np.float32:
             bad.append(f"gradient into layer {i}: {d.dtype}")
     opt.step()
     for name, p in model.named_parameters():

@@ -99,13 +99,10 @@ def check_module(
     dout = rng.standard_normal(np.shape(out))
     module.zero_grad()
     dx = module.backward(dout)
-    if dx is None:
-        raise TypeError(f"{name}: {module!r}.backward returned None; it must return dx")
-    if np.shape(dx) != x.shape:
-        raise ValueError(
-            f"{name}: {module!r}.backward returned dx of shape {np.shape(dx)}, "
-            f"expected the input's shape {x.shape}"
-        )
+    if dx is None or np.shape(dx) != x.shape:
+        got = "None" if dx is None else f"dx of shape {np.shape(dx)}"
+        raise ValueError(f"{name}: {module!r}.backward returned {got}; it must return dx, "
+                         f"the gradient with respect to its input, of the input's shape {x.shape}")
 
     def loss(_: np.ndarray) -> float:
         return float(np.sum(module(x) * dout))

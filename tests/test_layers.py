@@ -295,26 +295,48 @@ def test_maxout_matches_torch_expression():
     np.testing.assert_allclose(layer.b.grad, b.grad.numpy(), rtol=1e-6, atol=1e-12)
 
 
-def test_linear_without_input_grad_skips_dx_but_keeps_parameter_grads():
+def _grads(model) -> list[np.ndarray]:
+    return [p.grad.copy() for p in model.parameters()]
+
+
+def test_backward_params_adds_the_same_parameter_grads_as_backward():
+    """The pass for a model fed with data: every parameter's grad, no dx, in any layer mix."""
     rng = np.random.default_rng(0)
     x, dout = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
-    full, first = Linear(3, 2, rng=np.random.default_rng(1)), Linear(
-        3, 2, rng=np.random.default_rng(1), input_grad=False)
-    full(x), first(x)
-    assert first.backward(dout) is None
-    full.backward(dout)
-    np.testing.assert_array_equal(first.W.grad, full.W.grad)
-    np.testing.assert_array_equal(first.b.grad, full.b.grad)
-    assert "input_grad=False" in repr(first)
+    for make in (lambda r: Linear(3, 2, rng=r),
+                 lambda r: Sequential(Linear(3, 4, rng=r), ReLU(), Linear(4, 2, rng=r)),
+                 lambda r: Sequential(PReLU(3), Linear(3, 2, rng=r)),
+                 lambda r: Sequential()):
+        full, params_only = make(np.random.default_rng(1)), make(np.random.default_rng(1))
+        out = full(x)
+        params_only(x)
+        grad = dout if out.shape == dout.shape else np.ones_like(out)
+        dx = full.backward(grad)
+        assert isinstance(dx, np.ndarray) and dx.shape == x.shape
+        assert params_only.backward_params(grad) is None
+        for got, want in zip(_grads(params_only), _grads(full), strict=True):
+            np.testing.assert_array_equal(got, want)
 
 
-def test_sequential_allows_a_missing_input_grad_only_in_the_first_layer():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(4, 3))
-    ok = Sequential(Linear(3, 4, rng=rng, input_grad=False), ReLU(), Linear(4, 2, rng=rng))
-    ok(x)
-    assert ok.backward(np.ones((4, 2))) is None
-    bad = Sequential(Linear(3, 4, rng=rng), ReLU(), Linear(4, 2, rng=rng, input_grad=False))
-    bad(x)
-    with pytest.raises(ValueError, match="only the first layer"):
-        bad.backward(np.ones((4, 2)))
+def test_linear_backward_params_skips_the_input_gradient():
+    layer = Linear(3, 2, rng=np.random.default_rng(1))
+    layer(np.ones((4, 3)))
+    layer.W.data = None  # dx = dout W^T would now fail; the parameter grads need x only
+    layer.backward_params(np.ones((4, 2)))
+    np.testing.assert_array_equal(layer.W.grad, np.full((3, 2), 4.0))
+    np.testing.assert_array_equal(layer.b.grad, np.full(2, 4.0))
+
+
+def test_backward_params_runs_a_subclass_s_own_backward():
+    """A Linear with a planted bug (as in notebook 06) keeps its bug in backward_params."""
+
+    class DoubleW(Linear):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            self.W.grad *= 2
+            return dx
+
+    layer = DoubleW(3, 2, rng=np.random.default_rng(1))
+    layer(np.ones((4, 3)))
+    layer.backward_params(np.ones((4, 2)))
+    np.testing.assert_array_equal(layer.W.grad, np.full((3, 2), 8.0))

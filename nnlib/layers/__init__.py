@@ -1,6 +1,6 @@
 """Layers: every one has forward(x), backward(dout) -> dx, parameters(), train()/eval()."""
 
-from nnlib.layers.activations import ELU, PReLU, ReLU, LeakyReLU, Maxout, Sigmoid, Softplus, Tanh
+from nnlib.layers.activations import ELU, LeakyReLU, Maxout, PReLU, ReLU, Sigmoid, Softplus, Tanh
 from nnlib.layers.batchnorm import BatchNorm1d
 from nnlib.layers.container import Sequential
 from nnlib.layers.dropout import Dropout

@@ -7,16 +7,16 @@ Training (N examples, per feature):
     running_var  <- (1 - momentum) * running_var  + momentum * var * N / (N - 1)   (unbiased)
 Eval: the same formula with running_mean and running_var instead of the batch statistics.
 
-PyTorch's `momentum` is the weight of the *new* batch (0.1 by default), the opposite of the
-beta of an exponential moving average in the lecture (beta = 1 - momentum).
+PyTorch's `momentum` (notebook 08 uses it too) is the weight of the *new* batch (0.1 by
+default), the opposite of the decay rate beta of an exponential moving average written as
+avg <- beta avg + (1 - beta) new: beta = 1 - momentum.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nnlib.layers.linear import check_dout
-from nnlib.layers.module import Module, Parameter
+from nnlib.layers.module import Module, Parameter, check_dout
 
 
 class BatchNorm1d(Module):

@@ -21,17 +21,19 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray | None:
-        """dout: upstream gradient of the last layer's output; returns d loss / d input.
-
-        None if the first layer skips its input gradient (Linear(..., input_grad=False)).
-        """
-        for i in range(len(self.layers) - 1, -1, -1):
-            dout = self.layers[i].backward(dout)
-            if dout is None and i > 0:
-                raise ValueError(f"Sequential: layer {i} ({self.layers[i]!r}) returned no input "
-                                 "gradient; only the first layer may use input_grad=False")
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout: upstream gradient of the last layer's output; returns d loss / d input."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
         return dout
+
+    def backward_params(self, dout: np.ndarray) -> None:
+        """backward without d loss / d input: the first layer only adds its parameters' grads."""
+        if not self.layers:
+            return
+        for layer in reversed(self.layers[1:]):
+            dout = layer.backward(dout)
+        self.layers[0].backward_params(dout)
 
     def __getitem__(self, i: int) -> Module:
         return self.layers[i]

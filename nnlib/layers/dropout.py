@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib.layers.linear import check_dout, check_numeric
-from nnlib.layers.module import Module
+from nnlib.layers.module import Module, check_dout, check_numeric
 
 
 class Dropout(Module):

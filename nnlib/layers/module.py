@@ -1,8 +1,14 @@
-"""Parameter and Module: the contract every layer of nnlib follows.
+"""Parameter and Module: the contract every layer of nnlib follows, and its input checks.
 
 A Module keeps what its backward pass needs during `forward(x)`; `backward(dout)`
 returns the gradient with respect to its input and *adds* the gradients of its
 parameters into their `grad` (as PyTorch does), so call `zero_grad()` between steps.
+A caller with no use for the input's gradient (a model whose input is data, as in
+`nnlib.train.fit`) calls `backward_params(dout)` instead, which only adds the parameters'
+gradients: layers that can skip computing dx (Linear) do.
+
+`check_numeric` and `check_dout` are the checks layers run on their arguments, so that a bad
+input fails loudly, naming the layer, instead of broadcasting into garbage.
 """
 
 from __future__ import annotations
@@ -10,6 +16,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+
+
+def check_numeric(layer: Module, x: np.ndarray) -> np.ndarray:
+    """x as an array of numbers (any shape), or a TypeError naming the layer."""
+    if isinstance(x, (str, bytes, dict)) or x is None:
+        raise TypeError(f"{layer!r} expects a numpy array, got {type(x).__name__}")
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.number):
+        raise TypeError(f"{layer!r} expects a numeric array, got dtype {x.dtype}")
+    return x
+
+
+def check_dout(layer: Module, dout: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """dout as an array, or a ValueError naming the layer unless it has `shape`.
+
+    shape: the shape of the last forward output, which the upstream gradient must have
+    """
+    dout = np.asarray(dout)
+    if dout.shape != shape:
+        raise ValueError(
+            f"{layer!r}: backward expected dout of shape {shape} (the shape of the last "
+            f"forward output), got shape {dout.shape}"
+        )
+    return dout
 
 
 class Parameter:
@@ -43,7 +73,19 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout: upstream gradient, the shape of the last output; returns dx, the input's shape.
+
+        Also adds the gradient of every parameter into its .grad.
+        """
         raise NotImplementedError(f"{type(self).__name__}.backward is not implemented")
+
+    def backward_params(self, dout: np.ndarray) -> None:
+        """backward for a caller that does not need dx: only adds the parameters' gradients.
+
+        This default runs backward and drops dx; a layer that can skip computing dx (Linear)
+        overrides it.
+        """
+        self.backward(dout)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
