@@ -5,10 +5,10 @@ State is kept per parameter in `self.state[id(p)]` (a dict: "momentum_buffer", "
 "step", ...), hyper-parameters carry PyTorch's names, and `lr` is a plain attribute that
 schedules may change between steps.
 
-Lecture form (notebook 07) vs the PyTorch form nnlib implements (g = gradient, t = 1, 2, ...):
+The form notebook 07 teaches vs the PyTorch form nnlib implements (g = gradient, t = 1, 2...):
 
     ==========  =========================================  ==================================
-                lecture                                    nnlib = torch.optim
+                notebook 07                                nnlib = torch.optim
     ==========  =========================================  ==================================
     momentum    m <- beta m + (1 - beta) g,  m_0 = 0       b_1 = g, then
                 theta <- theta - alpha m                   b <- mu b + (1 - dampening) g
@@ -23,17 +23,16 @@ Lecture form (notebook 07) vs the PyTorch form nnlib implements (g = gradient, t
                                                            it: theta <- theta (1 - lr lambda)
     ==========  =========================================  ==================================
 
-Getting the lecture's momentum from nnlib: with dampening=0, PyTorch's buffer is exactly
-b = m / (1 - beta), so `SGD(params, lr=alpha * (1 - beta), momentum=beta)` takes the lecture's
+Getting notebook 07's momentum from nnlib: with dampening=0, PyTorch's buffer is exactly
+b = m / (1 - beta), so `SGD(params, lr=alpha * (1 - beta), momentum=beta)` takes notebook 07's
 steps. `dampening=beta` keeps the (1 - beta) factor but starts the buffer at g instead of
-(1 - beta) g, so it only matches the lecture once beta^t is small. Some texts (e.g. TF 1's
-RMSProp) put eps inside the root, sqrt(v + eps); nnlib, PyTorch and the lecture keep it outside.
+(1 - beta) g, so it only matches notebook 07 once beta^t is small. Some texts (e.g. TF 1's
+RMSProp) put eps inside the root, sqrt(v + eps); nnlib, PyTorch and notebook 07 keep it outside.
 
-Performance: step() allocates nothing after the first call. The updates run in place, with
-`out=` into one scratch array kept per parameter, instead of the textbook expressions, which
-create a fresh temporary per operation: on the 784-256-128-10 network of
-benchmarks/mlp_step.py that takes a third less time per Adam step. Hyper-parameters are
-Python floats so that (by NEP 50) float32 parameters stay float32.
+step() allocates nothing after the first call: the updates run in place, with `out=` into
+one scratch array kept per parameter, rather than as the textbook expressions, which make a
+fresh temporary array per operation. Hyper-parameters are Python floats so that (by NEP 50)
+float32 parameters stay float32.
 """
 
 from __future__ import annotations
