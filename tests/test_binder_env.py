@@ -3,13 +3,16 @@
 repo2docker (Binder) reads binder/runtime.txt (Python 3.11) and pip-installs
 binder/requirements.txt, from the repository root, into the one environment that serves
 JupyterLab and runs the kernels. This test does the same in a fresh virtual environment, on a
-copy of the repository holding only what Binder needs, then executes every notebook of
-solutions/ with that environment's own kernel (nbclient, run by the venv's python). A
-dependency missing from binder/requirements.txt fails here, not in a student's browser.
+copy of the repository holding only what Binder needs, runs binder/postBuild there as
+repo2docker does (checking that JupyterLab will then hide the instructor's tools), then
+executes every notebook of solutions/ with that environment's own kernel (nbclient, run by the
+venv's python). A dependency missing from binder/requirements.txt fails here, not in a
+student's browser.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from nncourse import lab
 from tests.grading import ROOT
 
 RUNTIME = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
@@ -34,6 +38,16 @@ for path in sys.argv[1:]:
     NotebookClient(nb, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": path.rsplit("/", 1)[0]}}).execute()
     print(f"{path}: {time.perf_counter() - start:.1f} s", flush=True)
+"""
+# What the Binder environment's JupyterLab will read: disabled plugins, server extensions.
+HIDDEN = """
+import json
+from jupyter_server.extension.config import ExtensionConfigManager
+from jupyter_core.paths import jupyter_config_path
+from jupyterlab_server.config import get_static_page_config
+disabled = get_static_page_config(level="all").get("disabledExtensions", {})
+servers = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
+print(json.dumps([[k for k, v in disabled.items() if v], servers]))
 """
 pytestmark = [
     pytest.mark.slow,
@@ -72,6 +86,16 @@ def test_binder_environment_runs_every_solution_notebook(tmp_path, record_proper
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     check = subprocess.run([python, "-m", "pip", "check"], env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+    post_build = subprocess.run(["bash", "binder/postBuild"], cwd=repo, env=env,
+                                capture_output=True, text=True, timeout=600)
+    assert post_build.returncode == 0, post_build.stdout[-3000:] + post_build.stderr[-3000:]
+    found = subprocess.run([python, "-c", HIDDEN], cwd=tmp_path, env=env, capture_output=True,
+                           text=True)
+    assert found.returncode == 0, found.stderr
+    plugins, servers = json.loads(found.stdout)
+    assert set(plugins) >= set(lab.HIDDEN_PLUGINS), "postBuild left an instructor tool in view"
+    assert all(servers.get(name) is False for name in lab.DISABLED_SERVER_EXTENSIONS), servers
+
     probe = "import nnlib, nncourse, ipykernel; print(nnlib.__file__)"
     found = subprocess.run([python, "-c", probe], cwd=tmp_path, env=env, capture_output=True,
                            text=True)
