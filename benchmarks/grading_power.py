@@ -24,9 +24,10 @@ Each mutant replaces its answer cell in the solved notebook, graded by tests/not
 `grade_with` in a forked child process (so one mutant cannot disturb the next), stopped after
 --timeout seconds. Outcomes: killed (a test cell with points fails), definition (the cell raises
 when it is defined: killed trivially), timeout (killed too: the grader's timeout would stop it),
-crash (the child died: killed), survived (full marks). A surviving transpose is graded once
-more with its operand passed through a recorder: if that operand is never 2-D the `.T` is a
-no-op and the mutant counts as equivalent, apart from the others. Prints a table per notebook
+crash (the child died: killed), survived (full marks). A surviving transpose or product swap
+is graded once more with its operands passed through a recorder: if they are never 2-D the
+edit is a no-op (.T of a 1-D array; a @ b of two 1-D ones) and the mutant counts as
+equivalent, apart from the others. Prints a table per notebook
 and every other survivor with its cell, line and edit, for a person to judge (some are
 equivalent too: a constant whose value never matters). Exits 0.
 """
@@ -92,7 +93,7 @@ class Mutant:
     before: str  # the changed line(s) of the solution (as unparsed)
     after: str  # the same line(s) in the mutant, "(removed)" for a dropped statement
     source: str
-    probe_source: str = ""  # for a transpose: the mutant with PROBE(operand, ...) for the edit
+    probe_source: str = ""  # transpose or product swap: the mutant, operands through PROBE
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,16 @@ def new_constants(c: int | float | bool, index: bool = False) -> list[int | floa
     return [type(c)(v) for v in dict.fromkeys(out) if v != c]
 
 
-def _swap_operands(node: ast.BinOp, parents: dict) -> None:
+def _swap_operands(node: ast.BinOp, parents: dict, probe: bool = False) -> None:
     node.left, node.right = node.right, node.left
+    if probe:
+        node.left, node.right = _probed(node.left, False), _probed(node.right, False)
 
 
-def _swap_args(call: ast.Call, parents: dict) -> None:
+def _swap_args(call: ast.Call, parents: dict, probe: bool = False) -> None:
     call.args[0], call.args[1] = call.args[1], call.args[0]
+    if probe:
+        call.args[0], call.args[1] = _probed(call.args[0], False), _probed(call.args[1], False)
 
 
 def _is_index(node: ast.AST, parents: dict) -> bool:
@@ -267,7 +272,8 @@ def _sites(tree: ast.Module, spans: list[tuple[int, int]]) -> Iterator[_Site]:
             yield site(node, "operator", f"`{SYMBOLS.get(type(node.op), '?')}=` -> `=`",
                        lambda n, p: _replace(n, ast.Assign([n.target], n.value), p))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-            yield site(node, "swap", "operands of `@` swapped", _swap_operands)
+            yield site(node, "swap", "operands of `@` swapped", _swap_operands,
+                       lambda n, p: _swap_operands(n, p, probe=True))
             for side in ("left", "right"):
                 operand = getattr(node, side)
                 if not _is_transpose(operand):
@@ -301,7 +307,8 @@ def _sites(tree: ast.Module, spans: list[tuple[int, int]]) -> Iterator[_Site]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in PRODUCTS and len(node.args) >= 2):
             name = node.func.attr
-            yield site(node, "swap", f"operands of `{name}` swapped", _swap_args)
+            yield site(node, "swap", f"operands of `{name}` swapped", _swap_args,
+                       None if name == "outer" else lambda n, p: _swap_args(n, p, probe=True))
             if name != "outer":
                 for i in (0, 1):
                     if not _is_transpose(node.args[i]):
@@ -450,11 +457,11 @@ def grade(notebook: str, cell: str, source: str, timeout: float,
 
 
 def judge(m: Mutant, timeout: float) -> Outcome:
-    """Grade a mutant; a surviving transpose is re-run through PROBE to see if it is a no-op.
+    """Grade a mutant; a surviving transpose or swap is re-run through PROBE: is it a no-op?
 
-    "equivalent": the transposed operand is never 2-D while the tests run (.T of a 1-D
-    array is the array itself). A transpose whose operand is never evaluated stays a survivor,
-    noted: the tests never run that expression.
+    "equivalent": the operands are never 2-D while the tests run (.T of a 1-D array is the
+    array itself; a @ b == b @ a for 1-D a and b). An edit whose operands are never evaluated
+    stays a survivor, noted: the tests never run that expression.
     """
     outcome = grade(m.notebook, m.cell, m.source, timeout)
     if outcome.status != "survived" or not m.probe_source:
@@ -465,7 +472,7 @@ def judge(m: Mutant, timeout: float) -> Outcome:
     if probed.max_ndim < 0:
         return Outcome("survived", "the tests never evaluate this expression")
     if probed.max_ndim < 2:
-        return Outcome("equivalent", f"the operand is at most {probed.max_ndim}-D in every test")
+        return Outcome("equivalent", f"operands at most {probed.max_ndim}-D in every test")
     return outcome
 
 
@@ -529,7 +536,7 @@ def run(args: argparse.Namespace) -> list[str]:
                 lines += [f"  -- {cell} ({len(alive)} of {len(found)} survived)",
                           *(_survivor(m, o) for m, o in alive)]
             if same:
-                lines += [f"  -- {cell}: {len(same)} checked equivalent (.T of a 1-D operand)",
+                lines += [f"  -- {cell}: {len(same)} checked equivalent (no-op on 1-D operands)",
                           *(_survivor(m, o) for m, o in same)]
         if not args.list:
             rows.append((name, counts))

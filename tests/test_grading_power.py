@@ -65,6 +65,8 @@ def test_one_edit_per_mutant_inside_the_solution_only():
     assert dropped.before == "total = x.sum(axis=0) * 0.5" and dropped.after == "(removed)"
     probed = next(m for m in found if m.edit == "`.T` added to `total`")
     assert f"x.T @ {gp.PROBE}(total, True)" in probed.probe_source
+    swapped = next(m for m in found if m.edit == "operands of `@` swapped")
+    assert f"{gp.PROBE}(total, False) @ {gp.PROBE}(x.T, False)" in swapped.probe_source
 
 
 def test_constant_edits():
