@@ -43,7 +43,12 @@ BUGS = {
     # --- perceptron_predict
     "predict: >= instead of >": Bug(
         "perceptron_predict", ("test_perceptron_predict",),
-        _predict("(X @ w >= theta).astype(int)"), "a point on the boundary must get 0"),
+        _predict("(X @ w >= theta).astype(int)"), "a point on the boundary must get 0",
+        visible=True),
+    "predict: threshold compared with the absolute score": Bug(
+        "perceptron_predict", ("test_perceptron_predict",),
+        _predict("(np.abs(X @ w) > theta).astype(int)"), "signs lost: NAND fires everywhere",
+        visible=True),
     "predict: threshold ignored": Bug(
         "perceptron_predict", ("test_perceptron_predict",),
         _predict("(X @ w > 0).astype(int)"), "no threshold"),
@@ -83,13 +88,14 @@ BUGS = {
                          "error = (2 * y_i - 1) - int(x_i @ w > theta)"),
         "mixes the {-1,+1} labels with the {0,1} unit output"),
     "train: learning rate ignored": Bug(
-        "perceptron_train", ("test_perceptron_train_separable", "test_perceptron_train_xor"),
+        "perceptron_train", ("test_perceptron_train_and",),
         _train(update="w = w + error * x_i\n                theta = theta - error"),
-        "lr unused: same mistakes, weights off by 1/lr"),
+        "lr unused: same mistakes, weights off by 1/lr (also caught on the separable data "
+        "and XOR)", visible=True),
     "train: learning rate only on w": Bug(
-        "perceptron_train", ("test_perceptron_train_separable",),
+        "perceptron_train", ("test_perceptron_train_and",),
         _train(update="w = w + lr * error * x_i\n                theta = theta - error"),
-        "theta updated without lr"),
+        "theta updated without lr (also caught on the separable data)", visible=True),
     "train: mistakes counted after the update": Bug(
         "perceptron_train", ("test_perceptron_train_and",),
         _train().replace("                count += 1\n",
@@ -167,7 +173,7 @@ BUGS = {
     "margin: absolute distance": Bug(
         "margin", ("test_margin",),
         _margin("    return float(np.min(np.abs(X @ w - theta)) / np.linalg.norm(w))"),
-        "ignores the side: misclassified points look fine"),
+        "ignores the side: misclassified points look fine", visible=True),
     "margin: max instead of min": Bug(
         "margin", ("test_margin",),
         _margin("    s = 2 * y - 1\n"
