@@ -10,6 +10,14 @@
 Each follows its PyTorch namesake exactly: constructing it is "step 0" (CyclicLR sets lr to
 base_lr there), and `step()` is called after the optimizer's step. nnlib optimizers have one
 group of parameters, so `get_last_lr()` returns one float where PyTorch returns a list.
+
+How `nnlib.train.fit` steps a scheduler, from two class attributes (any object with a `step`
+method can be a scheduler; without the attributes it is stepped once per epoch):
+
+    per_batch = True      step() after every mini-batch (CyclicLR)
+    takes_metric = True   step(loss) once per epoch, given the validation loss, or the training
+                          loss without a validation set (ReduceOnPlateau)
+    neither               step() once per epoch (StepLR, ExponentialLR)
 """
 
 from __future__ import annotations
@@ -20,7 +28,13 @@ from nnlib.optim import Optimizer
 
 
 class LRScheduler:
-    """Base class: holds the optimizer and counts calls of step() in `last_epoch`."""
+    """Base class: holds the optimizer and counts calls of step() in `last_epoch`.
+
+    per_batch, takes_metric: how nnlib.train.fit calls step() (see the module docstring)
+    """
+
+    per_batch: bool = False
+    takes_metric: bool = False
 
     def __init__(self, optimizer: Optimizer):
         if not isinstance(optimizer, Optimizer):
@@ -85,6 +99,8 @@ class ReduceOnPlateau(LRScheduler):
     than `patience` calls without one, lr <- max(lr * factor, min_lr) (skipped if that changes
     lr by at most eps), the count restarts, and the next `cooldown` calls are not counted.
     """
+
+    takes_metric = True
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
                  patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
@@ -153,6 +169,7 @@ class CyclicLR(LRScheduler):
     """
 
     MODES = ("triangular", "triangular2")
+    per_batch = True
 
     def __init__(self, optimizer: Optimizer, base_lr: float, max_lr: float, step_size_up: int,
                  mode: str = "triangular"):

@@ -11,7 +11,6 @@ its running statistics).
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 import sys
@@ -25,7 +24,6 @@ from nnlib.data import batches
 from nnlib.layers.module import Module
 from nnlib.losses import Loss
 from nnlib.optim import Optimizer
-from nnlib.schedules import CyclicLR
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
@@ -84,10 +82,26 @@ def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss_fn: Loss,
     return result
 
 
-def _takes_metric(scheduler) -> bool:
-    """True when scheduler.step has a required argument, as ReduceOnPlateau.step(metric)."""
-    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-               for p in inspect.signature(scheduler.step).parameters.values())
+def _check_scheduler(scheduler) -> None:
+    if scheduler is None:
+        return
+    if not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"fit: scheduler {scheduler!r} has no step() method")
+    if getattr(scheduler, "per_batch", False) and getattr(scheduler, "takes_metric", False):
+        raise ValueError(f"fit: scheduler {scheduler!r} sets both per_batch and takes_metric; "
+                         "a metric is only known once per epoch")
+
+
+def _step(scheduler, *metric: float) -> None:
+    """scheduler.step(*metric), with a TypeError that says how fit calls step()."""
+    try:
+        scheduler.step(*metric)
+    except TypeError as err:
+        raise TypeError(
+            f"fit: {scheduler!r}.step({'loss' if metric else ''}) failed: {err}. fit calls "
+            "step() once per epoch; a scheduler whose step needs the loss sets the class "
+            "attribute takes_metric = True, one stepped after every batch sets per_batch = True "
+            "(see nnlib.schedules)") from err
 
 
 def _show_progress(progress: bool | str) -> bool:
@@ -119,9 +133,10 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
     rng: shuffles the training set each epoch (every example once per epoch) and drives augment
     val: (X_val, y_val) evaluated after every epoch; needed for early stopping
     metrics: name -> metric(outputs, y), e.g. {"accuracy": accuracy}
-    scheduler: nnlib.schedules.CyclicLR steps after every batch; a scheduler whose step() takes
-        a metric (ReduceOnPlateau) gets the validation loss (else the training loss) after every
-        epoch; any other steps after every epoch
+    scheduler: any object with step(): stepped after every batch if its `per_batch` is true
+        (CyclicLR), given the epoch's validation loss (else the training loss) if its
+        `takes_metric` is true (ReduceOnPlateau), stepped once per epoch otherwise; see
+        nnlib.schedules
     early_stopping_patience: stop after this many epochs without a better validation loss, and
         restore the parameters of the best epoch
     augment: augment(X_batch, rng) -> new X_batch, applied to training batches only
@@ -135,6 +150,8 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
         raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
     if early_stopping_patience is not None and val is None:
         raise ValueError("fit: early stopping needs a validation set (val=(X_val, y_val))")
+    _check_scheduler(scheduler)
+    per_batch = getattr(scheduler, "per_batch", False)
     metrics = dict(metrics or {})
     history = History(train_metrics={k: [] for k in metrics}, val_metrics={k: [] for k in metrics})
     best_loss, best_params, bad_epochs = math.inf, None, 0
@@ -157,11 +174,11 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
                         f"{steps_per_epoch}) with lr={optimizer.lr:g}. Try a smaller learning "
                         "rate; check that the inputs are scaled (e.g. to [0, 1] or to zero mean "
                         "and unit variance) and contain no NaN; gradient clipping also helps.")
-                model.backward(loss_fn.backward())
+                model.backward_params(loss_fn.backward())  # the input is data: no dx needed
                 optimizer.step()
                 optimizer.zero_grad()
-                if isinstance(scheduler, CyclicLR):
-                    scheduler.step()
+                if per_batch:
+                    _step(scheduler)
                 total += loss * len(xb)
                 seen += len(xb)
                 for name, metric in metrics.items():
@@ -182,12 +199,11 @@ def fit(model: Module, loss_fn: Loss, optimizer: Optimizer, X: np.ndarray, y: np
                         best_params = [p.data.copy() for p in model.parameters()]
                 else:
                     bad_epochs += 1
-            if scheduler is not None and not isinstance(scheduler, CyclicLR):
-                if _takes_metric(scheduler):
-                    scheduler.step(history.val_loss[-1] if val is not None
-                                   else history.train_loss[-1])
-                else:
-                    scheduler.step()
+            if scheduler is not None and getattr(scheduler, "takes_metric", False):
+                _step(scheduler, history.val_loss[-1] if val is not None
+                      else history.train_loss[-1])
+            elif scheduler is not None and not per_batch:
+                _step(scheduler)
             bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}")
             if early_stopping_patience is not None and bad_epochs >= early_stopping_patience:
                 history.stopped_epoch = epoch

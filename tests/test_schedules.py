@@ -158,3 +158,11 @@ def test_reduce_on_plateau_equals_torch(kwargs):
     got = lrs(ReduceOnPlateau(make_opt(0.5), **kwargs), len(metrics), metrics)
     assert len(set(got)) > 1  # the schedule did reduce
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_schedulers_declare_how_fit_steps_them():
+    opt = make_opt()
+    assert CyclicLR(opt, 0.1, 0.5, 2).per_batch and not CyclicLR.takes_metric
+    assert ReduceOnPlateau(opt).takes_metric and not ReduceOnPlateau.per_batch
+    for sched in (StepLR(opt, 2), ExponentialLR(opt, 0.9)):
+        assert not sched.per_batch and not sched.takes_metric

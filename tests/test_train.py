@@ -66,6 +66,8 @@ def test_schedulers_step_per_epoch_per_batch_or_on_the_metric():
     assert cyclic.last_epoch == 8  # 4 batches per epoch, stepped after each
 
     class Recorder:
+        takes_metric = True
+
         def __init__(self):
             self.seen = []
 
@@ -76,6 +78,65 @@ def test_schedulers_step_per_epoch_per_batch_or_on_the_metric():
     h = train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=3, batch_size=50,
                   rng=np.random.default_rng(0), val=(X, y), scheduler=rec, progress=False)
     assert rec.seen == h.val_loss
+    rec = Recorder()
+    h = train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=2, batch_size=50,
+                  rng=np.random.default_rng(0), scheduler=rec, progress=False)
+    assert rec.seen == h.train_loss  # no validation set: the training loss
+
+
+def test_a_students_own_schedule_declares_how_it_is_stepped():
+    """Not a subclass of nnlib's schedulers: the class attributes alone decide."""
+
+    class MyCyclic:
+        per_batch = True
+
+        def __init__(self, optimizer):
+            self.optimizer, self.t = optimizer, 0
+
+        def step(self):
+            self.t += 1
+            self.optimizer.lr = 0.01 + 0.09 * (self.t % 2)
+
+    class MyDecay:
+        def __init__(self, optimizer):
+            self.optimizer, self.calls = optimizer, 0
+
+        def step(self):
+            self.calls += 1
+            self.optimizer.lr *= 0.5
+
+    model, X, y = _moons_model()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    cyclic = MyCyclic(opt)
+    train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=2, batch_size=50,
+              rng=np.random.default_rng(0), scheduler=cyclic, progress=False)
+    assert cyclic.t == 8  # 4 batches per epoch, stepped after each
+    decay = MyDecay(opt)
+    train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=3, batch_size=50,
+              rng=np.random.default_rng(0), scheduler=decay, progress=False)
+    assert decay.calls == 3
+
+
+def test_a_schedule_that_wants_the_loss_without_saying_so_is_told_how():
+    class Plateau:
+        def __init__(self, optimizer):
+            self.optimizer = optimizer
+
+        def step(self, metric):
+            pass
+
+    model, X, y = _moons_model()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="takes_metric = True"):
+        train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=1, batch_size=50,
+                  rng=np.random.default_rng(0), scheduler=Plateau(opt), progress=False)
+    Plateau.per_batch = Plateau.takes_metric = True
+    with pytest.raises(ValueError, match="both per_batch and takes_metric"):
+        train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=1, batch_size=50,
+                  rng=np.random.default_rng(0), scheduler=Plateau(opt), progress=False)
+    with pytest.raises(TypeError, match="no step"):
+        train.fit(model, losses.CrossEntropyLoss(), opt, X, y, epochs=1, batch_size=50,
+                  rng=np.random.default_rng(0), scheduler=object(), progress=False)
 
 
 def test_fit_switches_modes_train_for_steps_eval_for_validation():
