@@ -1,10 +1,13 @@
 """A student's session in a real browser: JupyterLab in headless Chromium, driven by Playwright.
 
-JupyterLab runs on a temporary copy of course/ whose first notebook with a widget has every
-exercise answered (the answers taken from solutions/), as a student who finished would have it.
-The test opens it, runs every cell from the Run menu, checks that an ipywidgets slider rendered
-and redraws its plot when moved, presses nbgrader's Validate button and reads the answer.
-Screenshots of each step go to artifacts/ (ignored by git).
+JupyterLab is started by `nn-course lab`, as a student starts it, on a temporary work folder
+where the first notebook with a widget is already finished (every answer taken from
+solutions/); the command copies the rest of course/ beside it and must leave that notebook
+alone. The test checks that the instructor's nbgrader tools and the news pop-up are absent,
+waits until the notebook's kernel is live (connected and idle in the page, and known to the
+server's REST API), runs every cell from the Run menu, checks that an ipywidgets slider
+rendered and redraws its plot when moved, presses nbgrader's Validate button and reads the
+answer. Screenshots of each step go to artifacts/ (ignored by git).
 
 Needs Debian's chromium (`apt-get install chromium`; .ci/run installs it) and the playwright
 package (never `playwright install`: the system browser is used). Deselect with -m "not browser".
@@ -13,24 +16,22 @@ package (never `playwright install`: the system browser is used). Deselect with 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from nncourse import lab as nn_lab
 from tests.grading import ROOT, grade_id, read, source
+from tests.test_lab import running_lab
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
 TOKEN = "nn-course-browser-test"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STUDENT_PLUGINS = ("@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:assignment-list")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)"),
@@ -62,61 +63,23 @@ def _finished(release: dict, solution: dict) -> dict:
     return release
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """(base url, notebook path relative to the server root) of a running JupyterLab."""
+    """(base url, notebook path relative to the work folder) of the JupyterLab of nn-course lab."""
     notebook = _widget_notebook()
     if notebook is None:
         pytest.skip("no release notebook with an interactive_plot widget under course/")
     base = tmp_path_factory.mktemp("lab")
-    root = base / "course"
-    shutil.copytree(ROOT / "course", root)
+    work = base / "my-work"
     rel = notebook.relative_to(ROOT / "course")
-    solution = read(ROOT / "solutions" / rel)
-    (root / rel).write_text(json.dumps(_finished(read(notebook), solution), indent=1),
-                            encoding="utf-8")
-    env = dict(os.environ)
-    for var in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
-                "IPYTHONDIR"):
-        env[var] = str(base / var.lower())
-        Path(env[var]).mkdir()
-    env.pop("MPLBACKEND", None)  # the kernel must use the inline backend, as a student's does
-    settings = Path(env["JUPYTER_CONFIG_DIR"]) / "lab/user-settings/@jupyterlab/apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    port = _free_port()
-    log = (base / "jupyterlab.log").open("w")
-    server = subprocess.Popen(  # no shell: server.pid is JupyterLab's own
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
-         f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, (base / "jupyterlab.log").read_text()[-3000:]
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=5)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "JupyterLab did not answer within 120 s"
-                time.sleep(0.5)
+    finished = json.dumps(_finished(read(notebook), read(ROOT / "solutions" / rel)), indent=1)
+    (work / rel).parent.mkdir(parents=True)
+    (work / rel).write_text(finished, encoding="utf-8")
+    # exposes window.jupyterapp, through which the test reads the kernel's state as the page has it
+    with running_lab(work, base, TOKEN, ("--LabApp.expose_app_in_browser=True",)) as url:
+        assert (work / rel).read_text(encoding="utf-8") == finished, (
+            "nn-course lab overwrote a notebook already in the work folder")
         yield url, rel.as_posix()
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 @pytest.fixture
@@ -148,27 +111,75 @@ def test_student_runs_the_notebook_sees_a_widget_and_validates(lab, page, record
                     time.perf_counter() - start)
 
 
+# The kernel of the notebook in view, as the page sees it: its id once connected and idle.
+PAGE_KERNEL = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
+    return kernel && kernel.connectionStatus === "connected" && kernel.status === "idle"
+        ? kernel.id : null;
+}"""
+
+
+def _server_kernel(url: str, notebook: str) -> str | None:
+    """Id of the idle kernel that the server's REST API runs for `notebook`, if any."""
+    with urllib.request.urlopen(f"{url}/api/sessions?token={TOKEN}", timeout=30) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        if session["path"] == notebook and session["kernel"]["execution_state"] == "idle":
+            return session["kernel"]["id"]
+    return None
+
+
+def _live_kernel(page, url: str, notebook: str) -> str:
+    """Wait until the notebook's kernel is live; return its id.
+
+    Live: connected and idle in the page, the same kernel idle on the server, and still the
+    same one at the next look (a kernel that JupyterLab is about to replace is not).
+    """
+    # On a slow machine JupyterLab may ask which kernel to start, as it would ask a student.
+    select_kernel = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    seen, deadline = None, time.monotonic() + 180
+    while True:
+        if select_kernel.count():
+            select_kernel.get_by_role("button", name="Select").click()
+        kernel = page.evaluate(PAGE_KERNEL)
+        if kernel is not None and kernel == _server_kernel(url, notebook):
+            if kernel == seen:
+                return kernel
+            seen = kernel
+        assert time.monotonic() < deadline, "the notebook's kernel was not live within 180 s"
+        time.sleep(1)
+
+
+def _check_student_tools(page) -> None:
+    """nbgrader's student plugins are there, the instructor's and the news pop-up are not."""
+    ids = [*nn_lab.HIDDEN_PLUGINS, *STUDENT_PLUGINS]
+    loaded = dict(zip(ids, page.evaluate("ids => ids.map(id => window.jupyterapp.hasPlugin(id))",
+                                         ids), strict=True))
+    assert not [i for i in nn_lab.HIDDEN_PLUGINS if loaded[i]], loaded
+    assert all(loaded[i] for i in STUDENT_PLUGINS), loaded
+    page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+    menu = page.locator(".lm-Menu").last
+    menu.wait_for()
+    items = menu.locator(".lm-Menu-itemLabel").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert "Assignment List" in items, items
+    assert not [i for i in items if "Formgrader" in i or "Course" in i or "Create" in i], items
+
+
 def _student_session(page, url: str, notebook: str) -> None:
     page.goto(f"{url}/lab/tree/{notebook}?token={TOKEN}")
-    panel = page.locator(".jp-NotebookPanel")
-    panel.wait_for(timeout=120_000)
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+    page.locator(".jp-NotebookPanel").wait_for(timeout=120_000)
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=120_000)
+    _check_student_tools(page)
+    kernel = _live_kernel(page, url, notebook)
 
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     slider = page.locator(".widget-slider").first
-    # On a slow machine the kernel may not be attached yet when the cells are run: JupyterLab
-    # then asks which kernel to start, as it would ask a student. Accept its proposal.
-    select_kernel = page.locator(".jp-Dialog:has-text('Select Kernel')")
-    deadline = time.monotonic() + 180
-    while slider.count() == 0:
-        if select_kernel.count():
-            select_kernel.get_by_role("button", name="Select").click()
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        assert time.monotonic() < deadline, "no ipywidgets slider rendered within 180 s"
-        time.sleep(1)
+    slider.wait_for(timeout=180_000)
+    # every queued cell has run (the indicator counts them), on the kernel it was sent to
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=180_000)
+    assert page.evaluate(PAGE_KERNEL) == kernel, "the notebook's kernel changed during Run All"
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
                           " .ansi-red-fg, .jp-RenderedText[data-mime-type="
                           "'application/vnd.jupyter.error']")
