@@ -145,7 +145,8 @@ def assert_close(
 
     actual, expected: arrays (or numbers) of the same shape
     factors: named constants a buggy answer may be off by, e.g. {"the batch size (8)": 8}
-    hint: shown on a line of its own after any failure message (where to look in this exercise)
+    hint: shown on a line of its own after a failure message (where to look in this exercise),
+          except after a precision problem, which the hint is not about
     """
     __tracebackhide__ = True
     tail = f"\nHint: {hint}" if hint else ""
@@ -171,8 +172,8 @@ def assert_close(
     if np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True):
         return
     precision = _precision_message(a, e, dtype)
-    if precision:
-        raise _Failure(f"{name}: {precision}.{tail}")
+    if precision:  # the formulas are right: the exercise's hint would send them the wrong way
+        raise _Failure(f"{name}: {precision}.")
     if a.size and np.allclose(a, -e, rtol=rtol, atol=atol) and np.abs(e).max() > atol:
         raise _Failure(f"{name}: has the wrong sign everywhere (you return -expected).{tail}")
     if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a, e.T, rtol=rtol, atol=atol):

@@ -113,7 +113,7 @@ def test_float64_values_that_agree_only_to_float32_precision_say_so():
         msg = message(actual, expected, rtol=1e-9, atol=0, hint="h")
         assert "agree with the expected ones only to about 7 significant digits" in msg
         assert "float32" in msg and "a constant 1 times" not in msg
-        assert msg.endswith("\nHint: h")
+        assert "Hint" not in msg  # the exercise's hint is about formulas, not precision
     # a real factor close to 1 is still a factor, and a float32 result far off is a plain error
     assert "a constant 1.01 times" in message(1.01 * EXPECTED, EXPECTED)
     assert "float32" not in message((2 * EXPECTED).astype(np.float32))
