@@ -11,9 +11,25 @@ c.CourseDirectory.release_directory = "course"
 # A submission that deleted a graded cell gets it back from the gradebook, and is graded on it.
 c.OverwriteCells.add_missing_cells = True
 
-# A runaway submission is cut after this many seconds per cell; later cells still run and are graded.
-c.ExecutePreprocessor.timeout = 120
-c.Execute.timeout = 120
+# Grading runs each submission in a sandbox (bubblewrap) and its test cells in a separate, trusted
+# judge process (nncourse/judge/): JudgeExecute takes the place of nbgrader's Execute.
+c.Autograde.autograde_preprocessors = [
+    "nncourse.judge.execute.JudgeExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# A runaway submission is cut after this many seconds per cell (even if it ignores interrupts);
+# later cells still run and are graded.
+c.JudgeExecute.timeout = 120
+# Limits per submission: memory per process, processes at once, largest file, output kept.
+c.JudgeExecute.memory_mb = 2048
+c.JudgeExecute.processes = 64
+c.JudgeExecute.file_mb = 64
+c.JudgeExecute.output_mb = 4
 # Feedback shows scores and the student's own output, never the hidden tests.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",

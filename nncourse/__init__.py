@@ -1,1 +1,1 @@
-"""nncourse: the instructor's tools for nn-course (regenerate releases, grade, scan submissions)."""
+"""nncourse: the instructor's and student's commands for nn-course (release, lab, sandboxed autograde)."""

@@ -4,12 +4,13 @@ nbgrader grades students one after another, and most of the ~6 s each goes to st
 kernel. Here `jobs` worker processes each grade one student at a time with nbgrader's own
 autograder, in a scratch course of their own: a gradebook copied from the course's (the
 assignment and its source cells, no students), the student's submission and the
-assignment's source linked in. The parent merges each result into the course gradebook as
-it arrives, serially, through nbgrader's Gradebook API, and moves the graded notebooks into
-autograded/. No two processes ever write one SQLite file (no "database is locked"), each
-grade is written once (no lost or duplicated grades), and a broken submission touches no
-one else's. Every submission is also read by the tamper scan; its flags are reported next
-to the scores and never change them.
+assignment's source linked in. Inside nbgrader, `JudgeExecute` (nbgrader_config.py) runs the
+student's code in a sandbox that sees none of this, and the tests in the judge (nncourse/judge/).
+The parent merges each result into the course gradebook as it arrives, serially, through
+nbgrader's Gradebook API, and moves the graded notebooks into autograded/. Only the parent
+writes the gradebook; no two processes ever write one SQLite file (no "database is locked"),
+each grade is written once (no lost or duplicated grades), and a broken submission touches no
+one else's.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from nbgrader.apps import NbGraderAPI
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
-from nncourse import course, release, scan
+from nncourse import course, release, sandbox
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Result:
     score: float | None = None
     max_score: float | None = None
     problems: list[str] = field(default_factory=list)
-    flags: list[scan.Flag] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass
@@ -57,6 +58,7 @@ class _Job:
     scratch: str
     timeout: int | None
     extension: timedelta | None
+    sandboxed: bool
 
 
 @dataclass
@@ -65,27 +67,25 @@ class _Graded:
 
     student: str
     problems: list[str]
-    flags: list[scan.Flag]
     folder: str | None = None  # the autograded/<student>/<assignment> it wrote
     timestamp: datetime | None = None
     scores: dict = field(default_factory=dict)  # notebook -> {grade cell: auto_score}
     comments: dict = field(default_factory=dict)  # notebook -> {answer cell: auto_comment}
     penalties: dict = field(default_factory=dict)  # notebook -> late submission penalty
+    seconds: float = 0.0
 
 
 class AutogradeError(Exception):
     """The class cannot be graded at all (the message says why); single students never raise."""
 
 
-def _config(root: Path, timeout: int | None) -> Config:
+def _config(root: Path, timeout: int | None, sandboxed: bool = True) -> Config:
     config = course.load_config(root)
     if timeout is not None:
-        config.Execute.timeout = config.ExecutePreprocessor.timeout = timeout
+        config.JudgeExecute.timeout = timeout
+    if not sandboxed:
+        config.JudgeExecute.sandbox = False
     return config
-
-
-def _timeout(config: Config) -> int:
-    return config.Execute.get("timeout", config.ExecutePreprocessor.get("timeout", 30))
 
 
 def _unreadable(coursedir, job: _Job) -> list[str]:
@@ -110,21 +110,21 @@ def _unreadable(coursedir, job: _Job) -> list[str]:
     return problems
 
 
-def _timeouts(folder: Path, seconds: int) -> list[str]:
-    found = []
+def _judged(folder: Path) -> tuple[list[str], float]:
+    """The judge's problems (timeouts, truncations, crashes) and seconds, from the graded notebooks."""
+    problems, seconds = [], 0.0
     for path in sorted(folder.glob("*.ipynb")):
-        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
-            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-                gid = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}")
-                found.append(f"{path.stem}:{gid} stopped after the {seconds} s cell timeout")
-    return found
+        report = nbformat.read(path, as_version=4).metadata.get("nncourse", {})
+        problems += [f"{path.stem}: {p}" for p in report.get("problems", [])]
+        seconds += report.get("seconds", 0.0)
+    return problems, seconds
 
 
 def _grade_one(job: _Job) -> _Graded:
     """Worker: autograde one student in a scratch course; return the grades to merge."""
     root, scratch = Path(job.root), Path(job.scratch) / job.student
     real = course.course_directory(_config(root, job.timeout))
-    config = _config(root, job.timeout)
+    config = _config(root, job.timeout, job.sandboxed)
     config.CourseDirectory.root = str(scratch)
     config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     mine = course.course_directory(config)
@@ -134,10 +134,7 @@ def _grade_one(job: _Job) -> _Graded:
         link.symlink_to(course.folder(real, step, student, job.assignment), True)
     shutil.copy(job.template, scratch / "gradebook.db")
 
-    source = course.folder(real, real.source_directory, ".", job.assignment)
-    submitted = course.folder(real, real.submitted_directory, job.student, job.assignment)
-    out = _Graded(job.student, _unreadable(real, job),
-                  scan.scan_submission(source, submitted, job.student))
+    out = _Graded(job.student, _unreadable(real, job))
     if any(p.startswith("NOT GRADED") for p in out.problems):
         return out
     with Gradebook(mine.db_url, mine.course_id) as gb:
@@ -150,7 +147,8 @@ def _grade_one(job: _Job) -> _Graded:
         out.problems.append(f"NOT GRADED: nbgrader failed: {lines[-1][:120]}")
         return out
     folder = course.folder(mine, mine.autograded_directory, job.student, job.assignment)
-    out.problems += _timeouts(folder, _timeout(config))
+    problems, out.seconds = _judged(folder)
+    out.problems += problems
     out.folder = str(folder)
     with Gradebook(mine.db_url, mine.course_id) as gb:
         submission = gb.find_submission(job.assignment, job.student)
@@ -164,7 +162,7 @@ def _grade_one(job: _Job) -> _Graded:
 
 def _merge(coursedir, assignment: str, graded: _Graded) -> Result:
     """Parent: write one worker's grades into the course gradebook, move its notebooks."""
-    result = Result(graded.student, problems=graded.problems, flags=graded.flags)
+    result = Result(graded.student, problems=graded.problems, seconds=graded.seconds)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)  # nbgrader's noise on a first submission
         gb.update_or_create_student(graded.student)
@@ -219,11 +217,20 @@ def _quiet() -> None:
 
 
 def autograde(root: Path, assignment: str, students: list[str] | None = None, jobs: int = 2,
-              timeout: int | None = None, progress=None) -> list[Result]:
+              timeout: int | None = None, progress=None, sandboxed: bool = True) -> list[Result]:
     """Autograde the submissions of `assignment` (all, or only `students`) with `jobs` workers.
 
     progress: called with each Result as it is merged (e.g. to print a line).
+    sandboxed: False grades without the sandbox (the instructor's explicit choice).
     """
+    if sandboxed:
+        try:
+            sandbox.check()
+        except sandbox.SandboxUnavailable as err:
+            raise AutogradeError(
+                f"refusing to grade: {err}. A submission is untrusted code; without a sandbox "
+                "it can read the solutions and other students' work. Install bubblewrap, or "
+                "pass --unsafe-no-sandbox if you trust every submission.") from None
     coursedir = course.course_directory(_config(root, timeout))
     present = course.submitted_students(coursedir, assignment)
     students = students or present
@@ -243,7 +250,7 @@ def autograde(root: Path, assignment: str, students: list[str] | None = None, jo
                 except MissingEntry:
                     extension = None
                 jobs_todo.append(_Job(str(root), assignment, student, str(template), scratch,
-                                      timeout, extension))
+                                      timeout, extension, sandboxed))
         context = multiprocessing.get_context("fork")  # workers inherit the imported nbgrader
         with ProcessPoolExecutor(max(1, jobs), context, initializer=_quiet) as pool:
             futures = {pool.submit(_grade_one, job): job.student for job in jobs_todo}
@@ -251,8 +258,7 @@ def autograde(root: Path, assignment: str, students: list[str] | None = None, jo
                 try:
                     graded = future.result()
                 except Exception as err:  # a worker crash costs one student, not the class
-                    graded = _Graded(futures[future], [f"NOT GRADED: {type(err).__name__}: {err}"],
-                                     [])
+                    graded = _Graded(futures[future], [f"NOT GRADED: {type(err).__name__}: {err}"])
                 result = _merge(coursedir, assignment, graded)
                 results.append(result)
                 if progress:
@@ -261,28 +267,32 @@ def autograde(root: Path, assignment: str, students: list[str] | None = None, jo
 
 
 def summary(results: list[Result]) -> str:
-    """The per-student table: score, max, problems and tamper flags."""
+    """The per-student table: score, max, grading seconds, problems."""
     width = max([len("student")] + [len(r.student) for r in results])
-    lines = [f"{'student':<{width}}  {'score':>6}  {'max':>6}  problems / tamper flags"]
+    lines = [f"{'student':<{width}}  {'score':>6}  {'max':>6}  {'secs':>5}  problems"]
     for r in results:
         score = "-" if r.score is None else f"{r.score:g}"
         top = "-" if r.max_score is None else f"{r.max_score:g}"
-        notes = r.problems + [f"TAMPER {flag}" for flag in r.flags] or ["ok"]
-        lines.append(f"{r.student:<{width}}  {score:>6}  {top:>6}  {notes[0]}")
-        lines += [f"{'':<{width + 18}}{note}" for note in notes[1:]]
+        notes = r.problems or ["ok"]
+        lines.append(f"{r.student:<{width}}  {score:>6}  {top:>6}  {r.seconds:>5.1f}  {notes[0]}")
+        lines += [f"{'':<{width + 25}}{note}" for note in notes[1:]]
     return "\n".join(lines)
 
 
 def _run(args: argparse.Namespace) -> int:
     root = release.find_root(Path.cwd())
     start = time.perf_counter()
+    if args.unsafe_no_sandbox:
+        print("WARNING: grading WITHOUT a sandbox (--unsafe-no-sandbox): each submission's code "
+              "runs with your permissions and can read or change any file you can.",
+              file=sys.stderr)
     results = autograde(root, args.assignment, args.student, args.jobs, args.timeout,
-                        progress=lambda r: print(f"graded {r.student}: {r.score}", file=sys.stderr))
+                        progress=lambda r: print(f"graded {r.student}: {r.score}", file=sys.stderr),
+                        sandboxed=not args.unsafe_no_sandbox)
     failed = [r.student for r in results if r.score is None]
-    flagged = [r.student for r in results if r.flags]
     print(f"{args.assignment}: {len(results) - len(failed)} of {len(results)} submissions graded "
-          f"in {time.perf_counter() - start:.1f} s with {args.jobs} jobs; "
-          f"{len(flagged)} flagged by the tamper scan")
+          f"in {time.perf_counter() - start:.1f} s with {args.jobs} jobs"
+          f"{'' if not args.unsafe_no_sandbox else ', WITHOUT a sandbox'}")
     print(summary(results))
     return 1 if failed else 0
 
@@ -292,8 +302,9 @@ def add_parser(subparsers) -> None:
         "autograde",
         help="autograde submitted/*/ASSIGNMENT in parallel and print a per-student summary",
         description="Autograde every submission of ASSIGNMENT (or only the named students) in "
-        "parallel worker processes with nbgrader, merging grades into the course gradebook "
-        "one at a time. Exits 1 if any submission could not be graded (the others are).",
+        "parallel worker processes with nbgrader: each submission runs in a sandbox, its tests "
+        "in the trusted judge; grades are merged into the course gradebook one at a time. "
+        "Exits 1 if any submission could not be graded (the others are).",
     )
     p.add_argument("assignment", metavar="ASSIGNMENT")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
@@ -301,4 +312,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--student", nargs="+", metavar="S", help="grade only these students")
     p.add_argument("--timeout", type=int, metavar="SEC",
                    help="per-cell timeout (default: nbgrader_config.py's)")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="grade without the sandbox: each submission's code runs with your "
+                        "permissions (only for students you trust, or where no sandbox can be "
+                        "made); the verdicts are still the judge's")
     p.set_defaults(run=_run)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nncourse import autograde, lab, release, scan
+from nncourse import autograde, lab, release
 
 
 def _run_release(args: argparse.Namespace) -> int:
@@ -36,7 +36,7 @@ def _add_release(subparsers) -> None:
     p.set_defaults(run=_run_release)
 
 
-SUBCOMMANDS = [lab.add_parser, _add_release, autograde.add_parser, scan.add_parser]
+SUBCOMMANDS = [lab.add_parser, _add_release, autograde.add_parser]
 
 
 def main(argv: list[str] | None = None) -> int:
