@@ -1,5 +1,6 @@
 """Layers: every one has forward(x), backward(dout) -> dx, backward_params(dout), parameters(),
-train()/eval() (the contract is in module.py)."""
+train()/eval(); the contract is in module.py.
+"""
 
 from nnlib.layers.activations import ELU, LeakyReLU, Maxout, PReLU, ReLU, Sigmoid, Softplus, Tanh
 from nnlib.layers.batchnorm import BatchNorm1d
