@@ -1,8 +1,27 @@
 """Bug catalogue of 04_xor_mlp: wrong answers lose points, other correct answers do not."""
 
-from tests.notebook_runner import Bug, Correct
+from dataclasses import replace
+
+from tests.notebook_runner import Bug, Correct, load_notebook
 
 NOTEBOOK = "solutions/04_xor_mlp/04_xor_mlp.ipynb"
+
+
+def _seen(bug: Bug) -> Bug:
+    """The bug, also caught by the visible part of its test cells (what Validate runs)."""
+    return replace(bug, visible=True)
+
+
+def _calls_earlier(correct: Correct, *cells: str) -> Correct:
+    """A correct answer that calls the answers of `cells`.
+
+    The runner grades it in a namespace where every cell has run, which would hide a NameError
+    of a top-to-bottom run: so check here that each of `cells` comes before it in the notebook.
+    """
+    order = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in load_notebook(NOTEBOOK)]
+    late = [c for c in cells if order.index(c) > order.index(correct.cell)]
+    assert not late, f"{correct.cell} calls {late}, which the notebook defines only after it"
+    return correct
 
 
 def _fn(name: str, args: str, body: str) -> str:
@@ -17,7 +36,7 @@ def _pair(name: str, args: str, f_body: str, grad_body: str) -> str:
 RELU = "return np.maximum(z, 0.0)"
 LEAKY = "return np.where(z > 0, z, slope * z)"
 LEAKY_GRAD = "return np.where(z > 0, 1.0, slope)"
-PRELU = "return np.where(z > 0, z, a * z)"
+PRELU = "return np.where(z > 0, z, slope * z)"
 ELU = "return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))"
 STABLE_SIGMOID = "e = np.exp(-np.abs(z))\nreturn np.where(z >= 0, 1 / (1 + e), e / (1 + e))"
 SOFTPLUS = "return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))"
@@ -103,10 +122,10 @@ BUGS = {
     "compose: second bias dropped": Bug(
         "compose_linear", ("test_compose_linear",),
         _fn("compose_linear", "W1, b1, W2, b2", "return W1 @ W2, b1 @ W2"), "b = b1 W2"),
-    "compose: product in the wrong order": Bug(
+    "compose: product in the wrong order": _seen(Bug(
         "compose_linear", ("test_compose_linear",),
         _fn("compose_linear", "W1, b1, W2, b2", "return (W2.T @ W1.T), b1 @ W2 + b2"),
-        "W transposed (column-vector habit)"),
+        "W transposed (column-vector habit)")),
     # --- shallow_net
     "shallow: phi_0 missing": Bug(
         "shallow_net", ("test_shallow_net",),
@@ -141,6 +160,9 @@ BUGS = {
     "relu: derivative on the wrong side": Bug(
         "relu", ("test_relu",), _pair("relu", "z", RELU, "return (z < 0).astype(float)"),
         "1 for z < 0"),
+    "relu: derivative 1 at the kink": _seen(Bug(
+        "relu", ("test_relu",), _pair("relu", "z", RELU, "return (z >= 0).astype(float)"),
+        "z >= 0: the docstring takes the z <= 0 side at z = 0")),
     "relu: derivative returns relu(z)": Bug(
         "relu", ("test_relu",), _pair("relu", "z", RELU, "return np.maximum(z, 0.0)"), "f not f'"),
     "relu: derivative is sign(z)": Bug(
@@ -156,33 +178,45 @@ BUGS = {
         "leaky_relu", ("test_leaky_relu",),
         _pair("leaky_relu", "z, slope=0.01", LEAKY, "return np.where(z > 0, 1.0, 0.0)"),
         "ReLU's derivative"),
+    "leaky: derivative 1 at the kink": _seen(Bug(
+        "leaky_relu", ("test_leaky_relu",),
+        _pair("leaky_relu", "z, slope=0.01", LEAKY, "return np.where(z >= 0, 1.0, slope)"),
+        "z >= 0")),
     "leaky: derivative 1 everywhere": Bug(
         "leaky_relu", ("test_leaky_relu",),
         _pair("leaky_relu", "z, slope=0.01", LEAKY, "return np.ones_like(z)"), "identity"),
     "leaky: default slope 0.1": Bug(
         "leaky_relu", ("test_leaky_relu",),
         _pair("leaky_relu", "z, slope=0.1", LEAKY, LEAKY_GRAD), "wrong default"),
-    "prelu: d/da is a": Bug(
+    "prelu: d/d slope is the slope": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, a", PRELU, "return np.where(z > 0, 1.0, a), np.where(z > 0, 0.0, a)"),
-        "derivative in a confused with the slope"),
-    "prelu: d/da is z everywhere": Bug(
+        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 1.0, slope), np.where(z > 0, 0.0, slope)"),
+        "derivative in the slope confused with the slope"),
+    "prelu: d/d slope is z everywhere": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, a", PRELU, "return np.where(z > 0, 1.0, a), z"),
-        "a does not act on the positive side"),
+        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 1.0, slope), z"),
+        "the slope does not act on the positive side"),
     "prelu: d/dz is z on the negative side": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, a", PRELU, "return np.where(z > 0, 1.0, z), np.where(z > 0, 0.0, z)"),
+        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 1.0, z), np.where(z > 0, 0.0, z)"),
         "dz and da mixed"),
+    "prelu: d/dz 1 at the kink": _seen(Bug(
+        "prelu", ("test_prelu",),
+        _pair("prelu", "z, slope", PRELU,
+              "return np.where(z >= 0, 1.0, slope), np.where(z > 0, 0.0, z)"), "z >= 0")),
     "prelu: pair returned in the wrong order": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, a", PRELU, "return np.where(z > 0, 0.0, z), np.where(z > 0, 1.0, a)"),
-        "(da, dz)"),
+        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 0.0, z), np.where(z > 0, 1.0, slope)"),
+        "(d/d slope, d/dz)"),
     "elu: derivative alpha e^z - alpha": Bug(
         "elu", ("test_elu",),
         _pair("elu", "z, alpha=1.0", ELU,
               "return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0)) - alpha)"),
         "that is elu(z) itself"),
+    "elu: derivative 1 at the kink": _seen(Bug(
+        "elu", ("test_elu",),
+        _pair("elu", "z, alpha=1.0", ELU, "return np.where(z >= 0, 1.0, alpha * np.exp(np.minimum(z, 0)))"),
+        "z >= 0: 1 instead of alpha at z = 0")),
     "elu: derivative 1 everywhere": Bug(
         "elu", ("test_elu",), _pair("elu", "z, alpha=1.0", ELU, "return np.ones_like(z)"),
         "ignores the negative side"),
@@ -239,6 +273,21 @@ BUGS = {
         "def maxout(z):\n    return z.max(axis=-1)\n\n\n"
         "def maxout_grad(z, dout):\n    return np.repeat(dout[..., None], z.shape[-1], axis=-1)\n",
         "every piece gets dout"),
+    "maxout: gradient to every tied maximum": _seen(Bug(
+        "maxout", ("test_maxout",),
+        "def maxout(z):\n    return z.max(axis=-1)\n\n\n"
+        "def maxout_grad(z, dout):\n"
+        "    return (z == z.max(axis=-1, keepdims=True)) * dout[..., None]\n",
+        "a mask of the max: dout counted twice in a tie")),
+    "maxout: gradient to the last tied maximum": _seen(Bug(
+        "maxout", ("test_maxout",),
+        "def maxout(z):\n    return z.max(axis=-1)\n\n\n"
+        "def maxout_grad(z, dout):\n"
+        "    k = z.shape[-1]\n"
+        "    dz = np.zeros_like(z)\n"
+        "    last = k - 1 - z[..., ::-1].argmax(axis=-1)\n"
+        "    np.put_along_axis(dz, last[..., None], dout[..., None], axis=-1)\n"
+        "    return dz\n", "the docstring says the first")),
     "maxout: gradient shared equally": Bug(
         "maxout", ("test_maxout",),
         "def maxout(z):\n    return z.max(axis=-1)\n\n\n"
@@ -265,24 +314,24 @@ BUGS = {
     # --- mlp_forward
     "mlp: biases missing": Bug(
         "mlp_forward", ("test_mlp_forward",), _mlp(affine="h @ W"), "no bias"),
-    "mlp: no activation on the hidden layers": Bug(
-        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="False"), "a linear stack"),
-    "mlp: activation on the output too": Bug(
-        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="True"), "output squashed"),
-    "mlp: activation on the first layer only": Bug(
-        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="l == 0"), "deeper hidden layers linear"),
+    "mlp: no activation on the hidden layers": _seen(Bug(
+        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="False"), "a linear stack")),
+    "mlp: activation on the output too": _seen(Bug(
+        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="True"), "output squashed")),
+    "mlp: activation on the first layer only": _seen(Bug(
+        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="l == 0"), "deeper hidden layers linear")),
     "mlp: ReLU hard-coded": Bug(
         "mlp_forward", ("test_mlp_forward",), _mlp(act="np.maximum(h, 0)"), "activation ignored"),
     "mlp: bias added before the product": Bug(
         "mlp_forward", ("test_mlp_forward",), _mlp(affine="(h + b) @ W"), "x + b then W"),
-    "mlp: weights transposed": Bug(
-        "mlp_forward", ("test_mlp_forward",), _mlp(affine="h @ W.T + b"), "torch layout"),
-    "mlp: middle layers skipped": Bug(
+    "mlp: weights transposed": _seen(Bug(
+        "mlp_forward", ("test_mlp_forward",), _mlp(affine="h @ W.T + b"), "torch layout")),
+    "mlp: middle layers skipped": _seen(Bug(
         "mlp_forward", ("test_mlp_forward",),
         "def mlp_forward(X, weights, biases, activation):\n"
         "    if len(weights) == 1:\n        return X @ weights[0] + biases[0]\n"
         "    h = activation(X @ weights[0] + biases[0])\n"
-        "    return h @ weights[-1] + biases[-1]\n", "only one hidden layer"),
+        "    return h @ weights[-1] + biases[-1]\n", "only one hidden layer")),
     # --- xor_weights
     "xor: right side of 1/2 but not exact": Bug(
         "xor_weights", ("test_xor_weights",),
@@ -318,21 +367,21 @@ BUGS = {
         _fit(design="np.column_stack([np.ones(len(x)), np.tanh(theta[:, 0] + "
                     "np.outer(x, theta[:, 1]))])"), "wrong activation"),
     # --- count_linear_regions
-    "regions: last hidden layer only": Bug(
+    "regions: last hidden layer only": _seen(Bug(
         "count_linear_regions", ("test_count_linear_regions",), _count(which="patterns[-1:]"),
-        "misses changes of earlier layers"),
-    "regions: first hidden layer only": Bug(
+        "misses changes of earlier layers")),
+    "regions: first hidden layer only": _seen(Bug(
         "count_linear_regions", ("test_count_linear_regions",), _count(which="patterns[:1]"),
-        "a shallow count"),
-    "regions: output unit counted": Bug(
+        "a shallow count")),
+    "regions: output unit counted": _seen(Bug(
         "count_linear_regions", ("test_count_linear_regions",), _count(layers=":"),
-        "the output's sign is not a ReLU unit"),
+        "the output's sign is not a ReLU unit")),
     "regions: number of changes, not of regions": Bug(
         "count_linear_regions", ("test_count_linear_regions",),
         _count(result="int(np.any(on[1:] != on[:-1], axis=1).sum())"), "off by one"),
-    "regions: no ReLU between layers": Bug(
+    "regions: no ReLU between layers": _seen(Bug(
         "count_linear_regions", ("test_count_linear_regions",), _count(next_h="z"),
-        "patterns of a linear stack"),
+        "patterns of a linear stack")),
     # --- train_xor_mlp
     "train: no nonlinearity": Bug(
         "train_xor_mlp", ("test_train_xor_mlp",),
@@ -373,15 +422,15 @@ CORRECT = {
         "        y = y + phi[d + 1] * activation(t0 + t1 * x)\n"
         "    return y\n", "a loop"),
     "relu: z * mask and heaviside": Correct(
-        "relu", _pair("relu", "z", "return z * (z > 0)", "return np.heaviside(z, 1.0)"),
-        "another value at the kink (never tested there)"),
+        "relu", _pair("relu", "z", "return z * (z > 0)", "return np.heaviside(z, 0.0)"),
+        "heaviside with 0 at the kink"),
     "leaky: maximum form": Correct(
         "leaky_relu", _pair("leaky_relu", "z, slope=0.01", "return np.maximum(z, slope * z)",
                             "return 1.0 * (z > 0) + slope * (z <= 0)"), "max(z, s z) for s < 1"),
     "prelu: masks": Correct(
         "prelu",
-        _pair("prelu", "z, a", "pos = z > 0\nreturn z * pos + a * z * ~pos",
-              "neg = (z <= 0).astype(float)\nreturn 1 - neg + a * neg, z * neg"),
+        _pair("prelu", "z, slope", "pos = z > 0\nreturn z * pos + slope * z * ~pos",
+              "neg = (z <= 0).astype(float)\nreturn 1 - neg + slope * neg, z * neg"),
         "arithmetic masks"),
     "elu: plain exp, derivative from elu": Correct(
         "elu",
@@ -391,6 +440,9 @@ CORRECT = {
         "softplus",
         _pair("softplus", "z", "return np.logaddexp(0.0, z)", "return 0.5 * (1 + np.tanh(z / 2))"),
         "library functions"),
+    "softplus: derivative from your sigmoid": _calls_earlier(Correct(
+        "softplus", _pair("softplus", "z", SOFTPLUS, "return sigmoid(z)"),
+        "softplus' = sigmoid, as the table says"), "sigmoid"),
     "sigmoid: tanh form, derivative in exp(-|z|)": Correct(
         "sigmoid",
         _pair("sigmoid", "z", "return 0.5 * (1 + np.tanh(z / 2))",
@@ -411,6 +463,13 @@ CORRECT = {
         "    for idx in np.ndindex(*z.shape[:-1]):\n"
         "        dz[idx + (int(np.argmax(z[idx])),)] = dout[idx]\n"
         "    return dz\n", "loops"),
+    "maxout: first maximum by a cumulative mask": Correct(
+        "maxout",
+        "def maxout(z):\n    return np.max(z, axis=-1)\n\n\n"
+        "def maxout_grad(z, dout):\n"
+        "    is_max = z == z.max(axis=-1, keepdims=True)\n"
+        "    first = is_max & (np.cumsum(is_max, axis=-1) == 1)\n"
+        "    return first * dout[..., None]\n", "the first True of the max mask"),
     "mlp: recursion": Correct(
         "mlp_forward",
         "def mlp_forward(X, weights, biases, activation):\n"
