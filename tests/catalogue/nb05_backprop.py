@@ -6,14 +6,20 @@ the mistake it stands for; whole rewrites are used for the other correct answers
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
-from tests.notebook_runner import Correct, edited, edited_bug
+from tests.notebook_runner import Bug, Correct, edited, edited_bug
 
 NOTEBOOK = "solutions/05_backprop/05_backprop.ipynb"
 
 _edit = partial(edited, NOTEBOOK)
 _bug = partial(edited_bug, NOTEBOOK)
+
+
+def _seen(bug: Bug) -> Bug:
+    """The bug, also caught by the visible part of its test cells (what Validate runs)."""
+    return replace(bug, visible=True)
 
 
 BUGS = {
@@ -82,9 +88,9 @@ BUGS = {
     "Linear: bias gradient averaged": _bug(
         "Linear", "test_Linear_backward", "b.grad += dout.mean(axis=0)",
         ("self.b.grad += dout.sum(axis=0)", "self.b.grad += dout.mean(axis=0)")),
-    "Linear: backward uses the first input seen": _bug(
+    "Linear: backward uses the first input seen": _seen(_bug(
         "Linear", "test_Linear_backward", "x saved only once, stale after the next forward",
-        ("self.x = x\n", "self.x = x if self.x is None else self.x\n")),
+        ("self.x = x\n", "self.x = x if self.x is None else self.x\n"))),
     # -- ReLU ---------------------------------------------------------------------------------
     "ReLU: gradient 1 at x = 0": _bug(
         "ReLU", "test_ReLU", "mask x >= 0",
@@ -95,21 +101,21 @@ BUGS = {
     "ReLU: returns the mask": _bug(
         "ReLU", "test_ReLU", "the local derivative without the upstream gradient",
         ("return dout * (self.x > 0)", "return (self.x > 0).astype(float)")),
-    "ReLU: zeroes dout in place": _bug(
+    "ReLU: zeroes dout in place": _seen(_bug(
         "ReLU", "test_ReLU", "dout[x <= 0] = 0 modifies the caller's array",
-        ("return dout * (self.x > 0)", "dout[self.x <= 0] = 0\n        return dout")),
+        ("return dout * (self.x > 0)", "dout[self.x <= 0] = 0\n        return dout"))),
     # -- softmax_cross_entropy ----------------------------------------------------------------
-    "softmax CE: no max subtraction": _bug(
+    "softmax CE: no max subtraction": _seen(_bug(
         "softmax_cross_entropy", "test_softmax_cross_entropy",
         "exp(1000) overflows to inf, then nan",
-        ("shifted = logits - logits.max(axis=1, keepdims=True)", "shifted = logits")),
-    "softmax CE: log of the probabilities": _bug(
+        ("shifted = logits - logits.max(axis=1, keepdims=True)", "shifted = logits"))),
+    "softmax CE: log of the probabilities": _seen(_bug(
         "softmax_cross_entropy", "test_softmax_cross_entropy",
         "p = softmax, then log(p): log(0) = -inf when a probability underflows",
         ("log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
          "p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)\n"
          "    with np.errstate(divide='ignore'):\n"
-         "        log_p = np.log(p)")),
+         "        log_p = np.log(p)"))),
     "softmax CE: gradient summed over the batch": _bug(
         "softmax_cross_entropy", "test_softmax_cross_entropy",
         "dlogits without the 1/N of the mean",
@@ -142,6 +148,10 @@ BUGS = {
         "Value", ("test_Value_operations", "test_Value_toy_chain"), "x * x gets x, not 2x",
         ("self.grad += other.data * out.grad\n            other.grad += self.data * out.grad",
          "self.grad = other.data * out.grad\n            other.grad = self.data * out.grad")),
+    "Value: = instead of += in mul, at Validate": _seen(_bug(
+        "Value", "test_Value_operations", "x * x: the visible test has it",
+        ("self.grad += other.data * out.grad\n            other.grad += self.data * out.grad",
+         "self.grad = other.data * out.grad\n            other.grad = self.data * out.grad"))),
     "Value: sin derivative as -cos": _bug(
         "Value", ("test_Value_operations", "test_Value_toy_chain"), "d sin/dx = -cos",
         ("self.grad += math.cos(self.data) * out.grad",
@@ -169,25 +179,25 @@ BUGS = {
         "Value", "test_Value_toy_chain", "the graph is cut at every product",
         ('out = Value(self.data * other.data, (self, other), "*")',
          'out = Value(self.data * other.data, (), "*")')),
-    "Value: depth-first recursion without topological sort": _bug(
+    "Value: depth-first recursion without topological sort": _seen(_bug(
         "Value", "test_Value_backward", "each node passes its grad on before receiving all of it",
         ("        order, visited = [], set()\n", "        self.grad = 1.0\n\n"
          "        def push(node):\n"
          "            node._backward()\n"
          "            for parent in node.parents:\n"
          "                push(parent)\n\n"
-         "        push(self)\n        return\n        order, visited = [], set()\n")),
+         "        push(self)\n        return\n        order, visited = [], set()\n"))),
     "Value: topological order not reversed": _bug(
         "Value", ("test_Value_backward", "test_Value_toy_chain"),
         "leaves first: nothing propagates",
         ("for node in reversed(order):", "for node in order:")),
-    "Value: no visited set": _bug(
+    "Value: no visited set": _seen(_bug(
         "Value", "test_Value_backward", "a shared node is listed (and run) twice",
         ("            if node not in visited:\n                visited.add(node)\n"
          "                for parent in node.parents:\n                    visit(parent)\n"
          "                order.append(node)",
          "            for parent in node.parents:\n                visit(parent)\n"
-         "            order.append(node)")),
+         "            order.append(node)"))),
     "Value: root gradient not seeded": _bug(
         "Value", ("test_Value_backward", "test_Value_toy_chain"), "self.grad stays 0",
         ("        self.grad = 1.0\n        for node", "        for node")),
