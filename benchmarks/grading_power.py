@@ -524,12 +524,14 @@ def run(args: argparse.Namespace) -> list[str]:
                 print(f"{name} {cell}: the unedited solution itself fails ({baseline.detail}); "
                       "its mutants are skipped", flush=True)
                 continue
-            start, alive, same = time.perf_counter(), [], []
+            start, alive, same, stopped = time.perf_counter(), [], [], []
             for m in found:
                 outcome = judge(m, args.timeout)
                 counts[outcome.status] += 1
-                if outcome.status in ("survived", "equivalent"):
-                    (alive if outcome.status == "survived" else same).append((m, outcome))
+                group = {"survived": alive, "equivalent": same, "timeout": stopped,
+                         "crash": stopped}.get(outcome.status)
+                if group is not None:
+                    group.append((m, outcome))
             print(f"{name} {cell}: {len(found)} mutants, {len(alive)} survived, "
                   f"{len(same)} equivalent ({time.perf_counter() - start:.0f} s)", flush=True)
             if alive:
@@ -538,6 +540,10 @@ def run(args: argparse.Namespace) -> list[str]:
             if same:
                 lines += [f"  -- {cell}: {len(same)} checked equivalent (no-op on 1-D operands)",
                           *(_survivor(m, o) for m, o in same)]
+            if stopped:
+                lines += [f"  -- {cell}: {len(stopped)} timed out or crashed (counted as killed)",
+                          *(_survivor(m, Outcome(o.status, f"{o.status}: {o.detail}"))
+                            for m, o in stopped)]
         if not args.list:
             rows.append((name, counts))
         if lines:
@@ -558,7 +564,8 @@ def _report(rows: list[tuple[str, dict[str, int]]], sections: list[str]) -> list
                    f"{killed} of the {real} not checked equivalent "
                    f"({killed / real if real else 1:.3f})")
     if sections:
-        out += ["", "Surviving mutants (full marks), by notebook and answer cell:", *sections]
+        out += ["", "Surviving mutants (full marks), by notebook and answer cell; then the "
+                "checked-equivalent ones, timeouts and crashes:", *sections]
     return out
 
 
