@@ -1,1 +1,1 @@
-"""nncourse: the instructor's and student's commands for nn-course (release, lab, sandboxed autograde)."""
+"""nncourse: the commands of nn-course (release, lab, sandboxed autograde with a judge)."""

@@ -111,7 +111,7 @@ def _unreadable(coursedir, job: _Job) -> list[str]:
 
 
 def _judged(folder: Path) -> tuple[list[str], float]:
-    """The judge's problems (timeouts, truncations, crashes) and seconds, from the graded notebooks."""
+    """The judge's problems (timeouts, truncations, crashes) and seconds, from graded notebooks."""
     problems, seconds = [], 0.0
     for path in sorted(folder.glob("*.ipynb")):
         report = nbformat.read(path, as_version=4).metadata.get("nncourse", {})

@@ -141,11 +141,12 @@ def command(argv: list[str], scratch: Path, workdir: Path, limits: Limits,
     masks: file inside nnlib -> the file that replaces it in the sandbox
     """
     bindir = str(Path(sys.executable).parent)
-    env = {"HOME": str(scratch / "home"), "PATH": f"{bindir}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "MPLCONFIGDIR": str(scratch / "home" / "mpl"), "IPYTHONDIR": str(scratch / "home" / "ip"),
+    home = scratch / "home"
+    env = {"HOME": str(home), "PATH": f"{bindir}:/usr/bin:/bin", "LANG": "C.UTF-8",
+           "MPLCONFIGDIR": str(home / "mpl"), "IPYTHONDIR": str(home / "ip"),
            "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "NNCOURSE_SANDBOX": "1"}
-    (scratch / "home").mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     jail = {**asdict(limits), "cgroup": str(cgroup.path) if cgroup and cgroup.path else None}
     return [sys.executable, "-m", "nncourse.jail", json.dumps(jail), "--", "bwrap",
             *_isolation(), "--ro-bind", "/usr", "/usr", *_system_binds(), *_python_binds(),

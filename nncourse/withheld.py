@@ -9,17 +9,25 @@ cache), so no trick inside the student's process can bring the code back.
 
 The library's general layers that a later notebook builds on stay available (e.g. in 04 the
 activation layers, which `train_xor_mlp` is meant to use); see docs/instructors.md.
+
+In every sandbox, nnlib's copy of the digits lacks the capstone's held-out test images
+(`DIGITS_SPLIT`, the split notebook 09 and its tests use): the judge evaluates a model on them,
+and the student's process never holds them.
 """
 
 from __future__ import annotations
 
 import ast
-import tempfile
 from pathlib import Path
 
+import numpy as np
+
 import nnlib
+from nnlib.data import train_val_test_split
 
 NNLIB = Path(nnlib.__file__).parent
+DIGITS = NNLIB / "data" / "digits.npz"
+DIGITS_SPLIT = ((0.6, 0.2, 0.2), 4)  # fractions and seed of 09's split (SPLIT_SEED there)
 
 # assignment -> {module file inside nnlib: names of the references withheld there}
 WITHHELD: dict[str, dict[str, list[str]]] = {
@@ -98,13 +106,29 @@ def source_defs(source: str, names: set[str]) -> list[ast.FunctionDef | ast.Clas
             if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in names]
 
 
-def masks(assignment: str, folder: Path | None = None) -> dict[str, str]:
-    """nnlib file -> stub file, for the sandbox of `assignment` (stubs written to `folder`)."""
+def heldout_digits() -> np.ndarray:
+    """Indices into nnlib's digits of the capstone's held-out test images."""
+    with np.load(DIGITS) as f:
+        labels = f["labels"].astype(np.int64)
+    index = np.arange(len(labels))[:, None]
+    fractions, seed = DIGITS_SPLIT
+    (_, _), (_, _), (test, _) = train_val_test_split(index, labels, fractions,
+                                                       np.random.default_rng(seed))
+    return np.sort(test[:, 0])
+
+
+def development_digits(path: Path) -> None:
+    """Write nnlib's digits without the held-out test images to `path` (an .npz)."""
+    with np.load(DIGITS) as f:
+        keep = np.setdiff1d(np.arange(len(f["labels"])), heldout_digits())
+        np.savez_compressed(path, **{k: f[k][keep] for k in f.files})
+
+
+def masks(assignment: str, folder: Path) -> dict[str, str]:
+    """nnlib file -> its replacement in the sandbox of `assignment` (written to `folder`)."""
+    development_digits(folder / "digits.npz")
+    out = {str(DIGITS): str(folder / "digits.npz")}
     withheld = WITHHELD.get(assignment, {})
-    if not withheld:
-        return {}
-    folder = Path(folder or tempfile.mkdtemp(prefix="nn-course-withheld-"))
-    out = {}
     for relative, names in withheld.items():
         target = NNLIB / relative
         module = relative.removesuffix(".py").replace("/", ".")

@@ -1,23 +1,30 @@
-"""Run a solution notebook in-process and grade its test cells, with answer cells swapped.
+"""Grade a solution notebook through the judge, with answer cells swapped.
 
 The bug catalogue (tests/catalogue/) uses this to show that every plausible wrong answer
 loses points on the test cell that should catch it, and that other correct answers keep
-full marks. Test cells are self-contained (they build their own inputs), so after one full
-run a swapped answer cell and the test cells can be re-run in the same namespace, which is
-then put back as it was. (The namespace itself, not a copy: functions defined by earlier
-cells look names up in it, so they must see the swapped definition, as in a real run.)
+full marks. Verdicts come from the same judge as real grading (nncourse/judge/): the test
+cells run in the judge's namespace and reach the answers through proxies, every argument and
+result crossing as plain data. Only the transport differs: the answers run in this process
+(`InProcessStudent`), not in a sandboxed kernel, which is safe for wrong answers we wrote.
+
+After one full run, a swapped answer cell is executed in the student's namespace and the test
+cells are run again; both namespaces are then put back as they were. (The namespace itself,
+not a copy: functions defined by earlier cells look names up in it, so they must see the
+swapped definition, as in a real run.)
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
-import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+import nbformat
+
+from nncourse.judge.grader import Judge, is_test
+from nncourse.judge.inprocess import InProcessStudent
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,43 +79,49 @@ def _source(cell: dict) -> str:
     return src if isinstance(src, str) else "".join(src)
 
 
-def _run(source: str, ns: dict, label: str) -> str | None:
-    """Execute `source` in `ns`; None on success, else 'ExcType: message'."""
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exec(compile(source, label, "exec"), ns)
-    except Exception as err:  # a failing test cell is an outcome, not an error here
-        return f"{type(err).__name__}: {err}"
-    return None
+@dataclass
+class Solved:
+    """A solution notebook run once through the judge: the two namespaces, kept for swaps."""
+
+    judge: Judge
+    student: InProcessStudent
+    tests: list[tuple[str, str, float]]  # (grade_id, source, points) in notebook order
+    graded: Graded = field(default_factory=Graded)
+
+
+def _graded(run: Solved, visible_only: bool = False) -> Graded:
+    graded = Graded()
+    for gid, source, points in run.tests:
+        _, error = run.judge.run_test(visible_part(source) if visible_only else source, gid)
+        graded.results[gid] = None if error is None else f"{type(error).__name__}: {error}"
+        graded.points[gid] = points
+    return graded
 
 
 @cache
-def solved_namespace(path: str) -> tuple[dict, Graded]:
-    """Run every code cell of the notebook once, in order; return the namespace and its grades."""
+def solved(path: str) -> Solved:
+    """Run every code cell of the notebook once, in order, through the judge."""
     os.environ.setdefault("MPLBACKEND", "Agg")
-    cwd = os.getcwd()
-    os.chdir((ROOT / path).parent)  # notebooks open their data files relative to themselves
-    try:
-        ns: dict = {"__name__": "__main__"}
-        graded = Graded()
-        for i, cell in enumerate(load_notebook(path)):
-            if cell["cell_type"] != "code":
-                continue
-            meta = _nbgrader(cell)
-            err = _run(_source(cell), ns, f"{path}:cell{i}")
-            if meta.get("grade") and not meta.get("solution"):
-                graded.results[meta["grade_id"]] = err
-                graded.points[meta["grade_id"]] = float(meta.get("points", 0))
-            elif err:
-                raise RuntimeError(f"{path}: cell {i} failed in the solution run: {err}")
-        return ns, graded
-    finally:
-        os.chdir(cwd)
-        import matplotlib.pyplot as plt
+    nb = nbformat.read(ROOT / path, as_version=4)
+    student = InProcessStudent(cwd=str((ROOT / path).parent))
+    judge = Judge(student, nbformat.read(ROOT / path, as_version=4), timeout=600)
+    judge.grade(nb)
+    for i, cell in enumerate(nb.cells):
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if errors and not is_test(cell):
+            raise RuntimeError(f"{path}: cell {i} failed in the solution run: "
+                               f"{errors[0].ename}: {errors[0].evalue}")
+    tests = [(c.metadata["nbgrader"]["grade_id"], c.source, float(c.metadata["nbgrader"]["points"]))
+             for c in nb.cells if is_test(c)]
+    run = Solved(judge, student, tests)
+    run.graded = _graded(run)
+    return run
 
-        plt.close("all")
+
+def solved_namespace(path: str) -> tuple[dict, Graded]:
+    """The student's namespace after a full run, and the grades of that run."""
+    run = solved(path)
+    return run.student.namespace, run.graded
 
 
 def visible_part(source: str) -> str:
@@ -121,37 +134,21 @@ def grade_with(path: str, cell: str, source: str, visible_only: bool = False) ->
 
     visible_only: run only the visible part of each test cell (what Validate runs).
     """
-    ns, _ = solved_namespace(path)
-    saved = dict(ns)
-    try:
-        return _grade_in(ns, path, cell, source, visible_only)
-    finally:
-        ns.clear()
-        ns.update(saved)
-
-
-def _grade_in(ns: dict, path: str, cell: str, source: str, visible_only: bool) -> Graded:
-    cells = load_notebook(path)
-    ids = [_nbgrader(c).get("grade_id") for c in cells]
-    if cell not in ids or not _nbgrader(cells[ids.index(cell)]).get("solution"):
+    run = solved(path)
+    if cell not in _answers(path):
         raise KeyError(f"{path}: no answer cell with grade_id {cell!r}")
-    err = _run(source, ns, f"{path}:{cell} (replaced)")
-    if err:
-        raise RuntimeError(f"replacement for {cell} does not even define cleanly: {err}")
-    graded = Graded()
-    cwd = os.getcwd()
-    os.chdir((ROOT / path).parent)
+    saved = dict(run.student.namespace), dict(run.judge.namespace)
     try:
-        for c in cells:
-            meta = _nbgrader(c)
-            if c["cell_type"] == "code" and meta.get("grade") and not meta.get("solution"):
-                gid = meta["grade_id"]
-                test = visible_part(_source(c)) if visible_only else _source(c)
-                graded.results[gid] = _run(test, ns, f"{path}:{gid}")
-                graded.points[gid] = float(meta.get("points", 0))
+        errors = [o for o in run.student.execute(source, 600) if o.output_type == "error"]
+        if errors:
+            raise RuntimeError(f"replacement for {cell} does not even define cleanly: "
+                               f"{errors[0].ename}: {errors[0].evalue}")
+        return _graded(run, visible_only)
     finally:
-        os.chdir(cwd)
-    return graded
+        for namespace, before in zip((run.student.namespace, run.judge.namespace), saved,
+                                     strict=True):
+            namespace.clear()
+            namespace.update(before)
 
 
 @cache

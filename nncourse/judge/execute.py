@@ -11,6 +11,7 @@ cell {"passed", "error", "message"}; per notebook {"problems", "seconds", "sandb
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -20,9 +21,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
 from nncourse import withheld
-from nncourse.sandbox import Limits, check
 from nncourse.judge.grader import Judge, is_test
 from nncourse.judge.kernel import KernelStudent
+from nncourse.sandbox import Limits, check
 
 
 class JudgeExecute(NbGraderPreprocessor):
@@ -50,12 +51,13 @@ class JudgeExecute(NbGraderPreprocessor):
                                 self.processes, self.output_mb)
         if self.sandbox:
             check()
-        masks = withheld.masks(info["assignment"]) if self.sandbox else {}
-        student = KernelStudent(files, limits, masks, sandboxed=self.sandbox)
-        try:
-            report = Judge(student, source, self.timeout).grade(nb)
-        finally:
-            student.close()
+        with tempfile.TemporaryDirectory(prefix="nn-course-masks-") as folder:
+            masks = withheld.masks(info["assignment"], Path(folder)) if self.sandbox else {}
+            student = KernelStudent(files, limits, masks, sandboxed=self.sandbox)
+            try:
+                report = Judge(student, source, self.timeout).grade(nb)
+            finally:
+                student.close()
         for cell in nb.cells:
             if is_test(cell):
                 errors = [o for o in cell.outputs if o.output_type == "error"]

@@ -246,7 +246,8 @@ class Judge:
                     label = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index}")
                     report.problems.append(f"{label} stopped after the {self.timeout:g} s timeout")
                     outputs = [v4.new_output(
-                        "error", ename="CellTimeoutError", evalue=f"stopped after {self.timeout:g} s",
+                        "error", ename="CellTimeoutError",
+                        evalue=f"stopped after {self.timeout:g} s",
                         traceback=[f"CellTimeoutError: stopped after the {self.timeout:g} s cell "
                                    "timeout; the cells after it still ran"])]
                 cell.outputs = outputs

@@ -76,7 +76,8 @@ class InProcessStudent:
         return outputs
 
     def begin_test(self) -> None:
-        """Nothing to start: calls are served on the spot."""
+        """A new test cell: no array is shared yet (calls are served on the spot)."""
+        self.peer.reset_shared()
 
     def end_test(self, deadline: float | None) -> None:
         """Nothing to stop."""

@@ -136,7 +136,7 @@ class KernelStudent:
         try:
             conn, _ = listener.accept()
         except OSError as err:
-            raise RuntimeError(f"the sandboxed kernel did not connect to the judge ({err})") from None
+            raise RuntimeError(f"the sandboxed kernel did not connect ({err})") from None
         finally:
             listener.close()
         self.judge.link = KernelLink(self, conn)

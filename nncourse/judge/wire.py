@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import operator
+import sys
 import traceback
 import types
 
@@ -31,6 +32,7 @@ _KINDS = set("biufc")  # array dtypes that cross by value
 _RNGS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 _BINARY = {"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"}
 _UNARY = {"neg", "pos", "abs"}
+_UNUSED = 3  # sys.getrefcount of a value held only by the registry (dict, loop name, argument)
 
 
 def _numpy_name(v) -> bool:
@@ -77,8 +79,8 @@ class Proxy:
         object.__setattr__(self, "_ref", ref)
         object.__setattr__(self, "_info", info)
 
-    def _ask(self, op: str, *args, **kwargs):
-        return self._peer.request(op, self, *args, **kwargs)
+    def _ask(self, op: str, *args):
+        return self._peer.request(op, self, *args)
 
     def __getattr__(self, name: str):
         if name.startswith("__") and name.endswith("__"):
@@ -150,7 +152,8 @@ class Proxy:
 
     @property
     def __class__(self):  # isinstance(proxy, nnlib.layers.Linear) holds for a remote Linear
-        return self._peer.mirror(self._info.get("mro", ())) or Proxy
+        mro = self._info.get("mro")
+        return self._peer.mirror(mro) if mro else Proxy
 
     __eq__ = object.__eq__
     __ne__ = object.__ne__
@@ -187,6 +190,7 @@ class Peer:
         self._sids: dict[int, str] = {}
         self._snaps: dict[str, bytes] = {}
         self._count = 0
+        self._mirrors: dict[tuple, type] = {}
         self.deadline: float | None = None
 
     # --- policy, overridden by the judge ---------------------------------------------------
@@ -198,22 +202,39 @@ class Peer:
         """Whether the other side may read or write attribute `name` of our `obj`."""
         return True
 
-    def mirror(self, mro) -> type | None:
-        """A local class standing for the other side's class (first nnlib class of its MRO)."""
+    def mirror(self, mro) -> type:
+        """A local class standing for the other side's class, from its MRO ("module:qualname").
+
+        The class itself if it is nnlib's; otherwise a stand-in named like it, a subclass of the
+        nearest nnlib class it derives from, so isinstance(x, nnlib.layers.Module) holds and
+        x.__class__.__module__ names where it really comes from.
+        """
+        key = tuple(mro)
+        if key not in self._mirrors:
+            bases = [self._nnlib_class(entry) for entry in key]
+            if bases and bases[0] is not None:
+                self._mirrors[key] = bases[0]
+            else:
+                base = next((b for b in bases if b is not None), object)
+                module, _, qualname = str(key[0] if key else "?:object").partition(":")
+                self._mirrors[key] = type(qualname.rpartition(".")[2] or "object", (base,),
+                                          {"__module__": module, "__qualname__": qualname})
+        return self._mirrors[key]
+
+    @staticmethod
+    def _nnlib_class(entry: str) -> type | None:
         import importlib
 
-        for entry in mro:
-            module, _, qualname = str(entry).partition(":")
-            if module == "nnlib" or module.startswith("nnlib."):
-                try:
-                    obj = importlib.import_module(module)
-                    for part in qualname.split("."):
-                        obj = getattr(obj, part)
-                except (ImportError, AttributeError):
-                    continue
-                if isinstance(obj, type):
-                    return obj
-        return None
+        module, _, qualname = str(entry).partition(":")
+        if module != "nnlib" and not module.startswith("nnlib."):
+            return None
+        try:
+            obj = importlib.import_module(module)
+            for part in qualname.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError):
+            return None
+        return obj if isinstance(obj, type) else None
 
     # --- values ----------------------------------------------------------------------------
     def reset_shared(self) -> None:
@@ -332,6 +353,8 @@ class Peer:
     def _sync_out(self) -> dict:
         out = {}
         for sid, value in self.shared.items():
+            if sid in self._snaps and sys.getrefcount(value) <= _UNUSED:
+                continue  # only the registry holds it: nothing can have changed it
             state = self._state(value)
             if self._snaps.get(sid) == state:
                 continue
@@ -390,10 +413,9 @@ class Peer:
         except (ValueError, TypeError, KeyError, IndexError) as err:
             raise Broken(f"{type(err).__name__}: {err}") from None
 
-    def request(self, op: str, target: Proxy, *args, **kwargs):
+    def request(self, op: str, target: Proxy, *args):
         """Ask the other side to do `op` on its object `target`; serve its callbacks meanwhile."""
-        body = {"k": "req", "op": op, "t": target._ref,
-                "a": [self.pack(a) for a in args], "kw": {k: self.pack(v) for k, v in kwargs.items()}}
+        body = {"k": "req", "op": op, "t": target._ref, "a": [self.pack(a) for a in args]}
         self.link.send(self._frame(body))
         while True:
             reply = self._read(self.link.recv())
@@ -405,10 +427,6 @@ class Peer:
             if "err" in reply:
                 raise self._exception(reply["err"])
             return self.unpack(reply.get("ok"))
-
-    def request_global(self, op: str, name: str, *args, **kwargs):
-        """As `request`, on the other side's global `name` (the student's answer)."""
-        return self.request(op, Proxy(self, {"g": name}, {}), *args, **kwargs)
 
     def serve(self, req: dict) -> str:
         """Carry out one request of the other side; the answer frame, an error included."""
@@ -435,7 +453,6 @@ class Peer:
         obj = self._target(req.get("t"))
         op = req.get("op")
         args = [self.unpack(a) for a in req.get("a", [])]
-        kwargs = {str(k): self.unpack(v) for k, v in req.get("kw", {}).items()}
         if op in ("getattr", "setattr", "delattr"):
             name = args[0]
             if not isinstance(name, str) or not self.readable(obj, name):
