@@ -29,6 +29,16 @@ from nbgrader import utils
 from nncourse.judge.wire import Broken, Peer, Proxy, Timeout
 
 JUDGE_MODULE = "__judge__"
+# What the sandbox's refusals look like in a notebook's outputs, for the instructor's summary.
+REFUSALS = {
+    "WithheldError": "called a withheld nnlib reference",
+    "MemoryError": "ran out of memory (the per-process limit)",
+    "Unable to allocate": "ran out of memory (the per-process limit)",
+    "Resource temporarily unavailable": "hit the process limit",
+    "Network is unreachable": "tried the network",
+    "File too large": "hit the file size limit",
+    "Read-only file system": "tried to write outside its folder",
+}
 _INTERNAL = ("nncourse/judge/", "<nncourse-judge>")
 
 
@@ -252,5 +262,14 @@ class Judge:
                                    "timeout; the cells after it still ran"])]
                 cell.outputs = outputs
         report.problems += self.student.problems()
+        report.problems += refusals(nb)
         report.seconds = time.monotonic() - start
         return report
+
+
+def refusals(nb: NotebookNode) -> list[str]:
+    """What the sandbox refused, as far as the notebook's outputs show it (once per kind)."""
+    text = "\n".join(str(o.get("text", "")) + str(o.get("evalue", "")) + str(o.get("ename", ""))
+                     for cell in nb.cells for o in cell.get("outputs", []))
+    found = dict.fromkeys(why for mark, why in REFUSALS.items() if mark in text)
+    return [f"sandbox: {why}" for why in found]

@@ -62,12 +62,15 @@ class KernelLink:
     def end(self, deadline: float | None) -> None:
         """The test cell is over: stop serve() and collect the outputs of the cell."""
         if self.running is not None:
-            self.raw.send('{"k": "end"}')
+            self.send('{"k": "end"}')
             self.student.finish(self.running, deadline)
             self.running = None
 
     def send(self, frame: str) -> None:
-        self.raw.send(frame)
+        try:
+            self.raw.send(frame)
+        except OSError as err:  # the kernel is gone, or its side of the socket is closed
+            raise Broken(f"the connection to the kernel is lost ({err})") from None
 
     def recv(self) -> str:
         peer = self.student.judge
@@ -76,7 +79,10 @@ class KernelLink:
                 raise Timeout()
             ready, _, _ = select.select([self.conn], [], [], 0.02)
             if ready:
-                return self.raw.recv()
+                try:
+                    return self.raw.recv()
+                except OSError as err:
+                    raise Broken(f"the connection to the kernel is lost ({err})") from None
             self.student.drain(self.running)
             if not self.student.manager.is_alive():
                 raise Broken("the kernel died")
@@ -193,7 +199,8 @@ class KernelStudent:
         kind = msg["msg_type"]
         if kind not in ("stream", "display_data", "execute_result", "error"):
             return
-        size = len(str(msg["content"]))
+        content = msg["content"]
+        size = len(content.get("text", "")) + len(str(content.get("data", "")))
         self.size += size
         if self.size > self.limits.output_mb << 20:
             if not self.truncated:
