@@ -34,7 +34,8 @@ def test_a_stub_keeps_the_module_but_refuses_the_withheld_names():
                                            "01_linear_regression is graded"):
         namespace["mse"](np.zeros(2), np.zeros(2))
     assert "def mse(y" not in stub and "def sgd(X" not in stub  # the code itself is gone
-    kept = {n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)} - {"mse", "sgd"}
+    defined = {n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)}
+    kept = defined - {"mse", "sgd"}
     assert kept <= set(namespace), "the other functions of the module must stay"
     assert namespace["add_bias_column"](np.ones((2, 1))).shape == (2, 2)
 
