@@ -514,7 +514,7 @@ class Peer:
         return exc
 
 
-MAX_FRAME = 256 * 2**20  # bytes of one message: about 32 M float64 numbers
+MAX_FRAME = 64 * 2**20  # bytes of one message: about 6 M float64 numbers (base64)
 
 
 class SocketLink:
