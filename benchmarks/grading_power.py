@@ -436,19 +436,18 @@ def grade(notebook: str, cell: str, source: str, timeout: float,
         finally:
             os._exit(0)
     os.close(write_fd)
-    data, deadline = b"", time.monotonic() + timeout
+    data, deadline, done = b"", time.monotonic() + timeout, False
     try:
-        while True:
+        while not done:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([read_fd], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)
                 return Outcome("timeout", f"no verdict after {timeout:g} s")
             chunk = os.read(read_fd, 1 << 16)
-            if not chunk:
-                break
-            data += chunk
-    finally:
+            data, done = data + chunk, not chunk
+    finally:  # also when this process is stopped (SIGTERM, Ctrl-C): the child goes with it
         os.close(read_fd)
+        if not done:
+            os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     try:
         return Outcome(**json.loads(data))
@@ -579,6 +578,7 @@ def main() -> int:
     parser.add_argument("--report", type=Path, help="also write the report to this file")
     parser.add_argument("--list", action="store_true", help="list the mutants, grade nothing")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the grading child
     report = run(args)
     print("\n".join(["", *report]))
     if args.report:
