@@ -5,7 +5,9 @@ every grade, comment, late penalty, time stamp and extension must agree, with no
 duplicated. One difference is intended: for a notebook that is not valid JSON nbgrader leaves
 an empty, ungraded submission behind; nn-course records the student and no submission. The
 class exercises the late-submission path too: a due date, a late student (scored zero by the
-configured penalty), and a late student with an extension.
+configured penalty), and a late student with an extension. Both commands grade through
+JudgeExecute (nbgrader_config.py: the sandbox and the judge), so this is also where the plain
+`nbgrader autograde` command is checked: it names the corrupt student and grades the others.
 """
 
 from __future__ import annotations
@@ -96,15 +98,18 @@ def test_parallel_autograde_writes_what_nbgrader_writes(tmp_path, record_propert
     assert graded == {p.relative_to(serial / "autograded")
                       for p in (serial / "autograded").rglob("*")}
 
-    # Regrading keeps an instructor's manual score and writes no second row.
+    # Regrading one student keeps an instructor's manual score, writes no second row and
+    # touches no one else.
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         grade = gb.find_submission_notebook(names[0], assignment, "ontime").grades[0]
         grade.manual_score, kept = 0.5, grade.name
         gb.db.commit()
-    done = _cli(course, "nncourse.cli", "autograde", assignment, "--student", "ontime", "partial")
+    done = _cli(course, "nncourse.cli", "autograde", assignment, "--student", "ontime")
     assert done.returncode == 0, done.stdout
     again = _dump(course, assignment)
-    ontime = again["ontime"]["notebooks"][names[0]]["grades"]
-    assert [g for g in ontime if g[0] == kept][0][2:] == (0.5, True)
+    before, after = (d["ontime"]["notebooks"][names[0]]["grades"] for d in (got, again))
+    assert [g for g in after if g[0] == kept] == [(kept, g[1], 0.5, True)
+                                                  for g in before if g[0] == kept]
+    assert [g for g in after if g[0] != kept] == [g for g in before if g[0] != kept]
     assert {s: d for s, d in again.items() if s != "ontime"} == \
         {s: d for s, d in got.items() if s != "ontime"}
