@@ -1,6 +1,7 @@
 """Helpers to run nbgrader for real in a throwaway course directory and read its gradebook.
 
-A course directory gets the repo's nbgrader_config.py and a copy of solutions/<id>/;
+A course directory gets the repo's nbgrader_config.py (so autograding there runs each
+submission in the sandbox and its test cells in the judge) and a copy of solutions/<id>/;
 nbgrader runs as `python -m nbgrader` of this interpreter, with its bin/ first on PATH.
 """
 
