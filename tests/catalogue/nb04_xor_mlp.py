@@ -18,7 +18,8 @@ def _calls_earlier(correct: Correct, *cells: str) -> Correct:
     The runner grades it in a namespace where every cell has run, which would hide a NameError
     of a top-to-bottom run: so check here that each of `cells` comes before it in the notebook.
     """
-    order = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in load_notebook(NOTEBOOK)]
+    order = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+             for c in load_notebook(NOTEBOOK)]
     late = [c for c in cells if order.index(c) > order.index(correct.cell)]
     assert not late, f"{correct.cell} calls {late}, which the notebook defines only after it"
     return correct
@@ -190,7 +191,8 @@ BUGS = {
         _pair("leaky_relu", "z, slope=0.1", LEAKY, LEAKY_GRAD), "wrong default"),
     "prelu: d/d slope is the slope": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 1.0, slope), np.where(z > 0, 0.0, slope)"),
+        _pair("prelu", "z, slope", PRELU,
+              "return np.where(z > 0, 1.0, slope), np.where(z > 0, 0.0, slope)"),
         "derivative in the slope confused with the slope"),
     "prelu: d/d slope is z everywhere": Bug(
         "prelu", ("test_prelu",),
@@ -198,7 +200,8 @@ BUGS = {
         "the slope does not act on the positive side"),
     "prelu: d/dz is z on the negative side": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 1.0, z), np.where(z > 0, 0.0, z)"),
+        _pair("prelu", "z, slope", PRELU,
+              "return np.where(z > 0, 1.0, z), np.where(z > 0, 0.0, z)"),
         "dz and da mixed"),
     "prelu: d/dz 1 at the kink": _seen(Bug(
         "prelu", ("test_prelu",),
@@ -206,7 +209,8 @@ BUGS = {
               "return np.where(z >= 0, 1.0, slope), np.where(z > 0, 0.0, z)"), "z >= 0")),
     "prelu: pair returned in the wrong order": Bug(
         "prelu", ("test_prelu",),
-        _pair("prelu", "z, slope", PRELU, "return np.where(z > 0, 0.0, z), np.where(z > 0, 1.0, slope)"),
+        _pair("prelu", "z, slope", PRELU,
+              "return np.where(z > 0, 0.0, z), np.where(z > 0, 1.0, slope)"),
         "(d/d slope, d/dz)"),
     "elu: derivative alpha e^z - alpha": Bug(
         "elu", ("test_elu",),
@@ -215,7 +219,8 @@ BUGS = {
         "that is elu(z) itself"),
     "elu: derivative 1 at the kink": _seen(Bug(
         "elu", ("test_elu",),
-        _pair("elu", "z, alpha=1.0", ELU, "return np.where(z >= 0, 1.0, alpha * np.exp(np.minimum(z, 0)))"),
+        _pair("elu", "z, alpha=1.0", ELU,
+              "return np.where(z >= 0, 1.0, alpha * np.exp(np.minimum(z, 0)))"),
         "z >= 0: 1 instead of alpha at z = 0")),
     "elu: derivative 1 everywhere": Bug(
         "elu", ("test_elu",), _pair("elu", "z, alpha=1.0", ELU, "return np.ones_like(z)"),
@@ -241,6 +246,10 @@ BUGS = {
         "softplus", ("test_softplus",),
         _pair("softplus", "z", SOFTPLUS, "return np.exp(z) / (1 + np.exp(z))"),
         "inf / inf = nan at z = 1000"),
+    "softplus: derivative exp(-|z|) / (1 + exp(-|z|)) for every z": _seen(Bug(
+        "softplus", ("test_softplus",),
+        _pair("softplus", "z", SOFTPLUS, "e = np.exp(-np.abs(z))\nreturn e / (1 + e)"),
+        "the stable sigmoid's negative branch only: sigmoid(-|z|)")),
     "softplus: derivative sigma(1 - sigma)": Bug(
         "softplus", ("test_softplus",),
         _pair("softplus", "z", SOFTPLUS, STABLE_SIGMOID.replace(
@@ -319,7 +328,8 @@ BUGS = {
     "mlp: activation on the output too": _seen(Bug(
         "mlp_forward", ("test_mlp_forward",), _mlp(hidden="True"), "output squashed")),
     "mlp: activation on the first layer only": _seen(Bug(
-        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="l == 0"), "deeper hidden layers linear")),
+        "mlp_forward", ("test_mlp_forward",), _mlp(hidden="l == 0"),
+        "deeper hidden layers linear")),
     "mlp: ReLU hard-coded": Bug(
         "mlp_forward", ("test_mlp_forward",), _mlp(act="np.maximum(h, 0)"), "activation ignored"),
     "mlp: bias added before the product": Bug(

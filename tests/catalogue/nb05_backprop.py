@@ -159,7 +159,8 @@ BUGS = {
     "Value: = instead of += in exp, sin and cos": _bug(
         "Value", "test_Value_operations", "a value used by two unary operations keeps one gradient",
         ("self.grad += out.data * out.grad", "self.grad = out.data * out.grad"),
-        ("self.grad += math.cos(self.data) * out.grad", "self.grad = math.cos(self.data) * out.grad"),
+        ("self.grad += math.cos(self.data) * out.grad",
+         "self.grad = math.cos(self.data) * out.grad"),
         ("self.grad += -math.sin(self.data) * out.grad",
          "self.grad = -math.sin(self.data) * out.grad")),
     "Value: = instead of += in pow": _bug(
