@@ -4,9 +4,16 @@ Most wrong answers are a correct answer below (L2, ES, DROPOUT, BN, XAVIER, HE) 
 `_swap` checks that the change applies exactly once. The others are written out in full.
 """
 
+from dataclasses import replace
+
 from tests.notebook_runner import Bug, Correct
 
 NOTEBOOK = "solutions/08_regularization/08_regularization.ipynb"
+
+
+def _seen(bug: Bug) -> Bug:
+    """The bug, also caught by the visible part of its test cells (what Validate runs)."""
+    return replace(bug, visible=True)
 
 
 def _swap(source: str, old: str, new: str) -> str:
@@ -119,25 +126,25 @@ def he_init(shape, rng):
 
 BUGS = {
     # l2_penalty
-    "l2: gradient without lambda": Bug(
+    "l2: gradient without lambda": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, "grads[name] = lam * a", "grads[name] = a.copy()"),
         "the gradient of (lam/2) W^2 is lam W, not W",
-    ),
-    "l2: gradient with a spurious factor 2": Bug(
+    )),
+    "l2: gradient with a spurious factor 2": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, "grads[name] = lam * a", "grads[name] = 2 * lam * a"),
         "differentiating (lam/2) W^2 as if it were lam W^2",
-    ),
-    "l2: value without the 1/2": Bug(
+    )),
+    "l2: value without the 1/2": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, "value += 0.5 * lam *", "value += lam *"),
         "value lam sum W^2 with gradient lam W: two different penalties",
-    ),
-    "l2: penalizes biases": Bug(
+    )),
+    "l2: penalizes biases": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         """
@@ -146,20 +153,20 @@ def l2_penalty(params, lam):
     return value, {name: lam * a for name, a in params.items()}
 """,
         "biases, gamma and beta must not be penalized",
-    ),
-    "l2: gradient of biases penalized, value right": Bug(
+    )),
+    "l2: gradient of biases penalized, value right": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, "grads[name] = np.zeros_like(a)", "grads[name] = lam * a"),
         "value and gradient disagree on what is penalized",
-    ),
-    "l2: no gradient entries for biases": Bug(
+    )),
+    "l2: no gradient entries for biases": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, "grads[name] = np.zeros_like(a)", "pass"),
         "grads must have every key of params (zeros for what is not penalized)",
-    ),
-    "l2: norm instead of squared norm": Bug(
+    )),
+    "l2: norm instead of squared norm": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(
@@ -168,51 +175,51 @@ def l2_penalty(params, lam):
             "value += 0.5 * lam * float(np.sqrt(np.sum(a**2)))",
         ),
         "the penalty is the SQUARED norm",
-    ),
-    "l2: weights recognized only by the exact name 'W'": Bug(
+    )),
+    "l2: weights recognized only by the exact name 'W'": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, 'if name.endswith("W"):', 'if name == "W":'),
         "nnlib names weights 'layers.0.W': test the end of the name",
-    ),
-    "l2: modifies the weights in place": Bug(
+    )),
+    "l2: modifies the weights in place": _seen(Bug(
         "l2_penalty",
         ("test_l2_penalty",),
         _swap(L2, "grads[name] = lam * a", "a *= lam\n            grads[name] = a"),
         "the gradient array is the weight array itself, scaled in place",
-    ),
+    )),
     # early_stopping
-    "early stopping: stops one epoch early (at patience - 1 bad epochs)": Bug(
+    "early stopping: stops one epoch early (at patience - 1 bad epochs)": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "epoch - best == patience", "epoch - best == patience - 1"),
         "off by one: stopping when the count reaches patience - 1",
-    ),
-    "early stopping: stops one epoch late": Bug(
+    )),
+    "early stopping: stops one epoch late": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "epoch - best == patience", "epoch - best == patience + 1"),
         "off by one: waiting for patience + 1 bad epochs",
-    ),
-    "early stopping: stops at epoch == patience": Bug(
+    )),
+    "early stopping: stops at epoch == patience": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "epoch - best == patience", "epoch == patience"),
         "counts epochs from the start instead of bad epochs since the best",
-    ),
-    "early stopping: returns the stop epoch as the best": Bug(
+    )),
+    "early stopping: returns the stop epoch as the best": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "return epoch, best", "return epoch, epoch"),
         "the best weights are those of the best epoch, not the last",
-    ),
-    "early stopping: ties count as improvements": Bug(
+    )),
+    "early stopping: ties count as improvements": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "val_losses[epoch] < val_losses[best]", "val_losses[epoch] <= val_losses[best]"),
         "an improvement must be strictly lower",
-    ),
-    "early stopping: counter never reset": Bug(
+    )),
+    "early stopping: counter never reset": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         """
@@ -228,33 +235,33 @@ def early_stopping(val_losses, patience):
     return len(val_losses) - 1, best
 """,
         "counts every bad epoch since the start, not those in a row",
-    ),
-    "early stopping: best epoch looks into the future": Bug(
+    )),
+    "early stopping: best epoch looks into the future": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "return epoch, best", "return epoch, int(np.argmin(val_losses))"),
         "the best epoch must be chosen among the epochs actually trained",
-    ),
-    "early stopping: returns len(val_losses) when never triggered": Bug(
+    )),
+    "early stopping: returns len(val_losses) when never triggered": _seen(Bug(
         "early_stopping",
         ("test_early_stopping",),
         _swap(ES, "return len(val_losses) - 1, best", "return len(val_losses), best"),
         "epochs are numbered from 0: the last one is E - 1",
-    ),
+    )),
     # Dropout
-    "dropout: not rescaled": Bug(
+    "dropout: not rescaled": _seen(Bug(
         "Dropout",
         ("test_Dropout_train",),
         _swap(DROPOUT, ") / (1 - self.p)", ").astype(float)"),
         "kept entries must be divided by 1 - p",
-    ),
-    "dropout: scaled by (1 - p) instead of 1/(1 - p)": Bug(
+    )),
+    "dropout: scaled by (1 - p) instead of 1/(1 - p)": _seen(Bug(
         "Dropout",
         ("test_Dropout_train",),
         _swap(DROPOUT, ") / (1 - self.p)", ") * (1 - self.p)"),
         "multiplying by 1 - p shrinks the expected value",
-    ),
-    "dropout: p is the keep probability": Bug(
+    )),
+    "dropout: p is the keep probability": _seen(Bug(
         "Dropout",
         ("test_Dropout_train",),
         _swap(
@@ -263,14 +270,32 @@ def early_stopping(val_losses, patience):
             "(self.rng.random(x.shape) < self.p) / self.p",
         ),
         "p is the probability to DROP",
-    ),
-    "dropout: active at inference": Bug(
+    )),
+    "dropout: kept entries divided by p": _seen(Bug(
+        "Dropout",
+        ("test_Dropout_train",),
+        _swap(DROPOUT, ") / (1 - self.p)", ") / self.p"),
+        "the same as 1 / (1 - p) only at p = 0.5",
+    )),
+    "dropout: keeps with probability p": _seen(Bug(
+        "Dropout",
+        ("test_Dropout_train",),
+        _swap(DROPOUT, "(self.rng.random(x.shape) >= self.p)", "(self.rng.random(x.shape) < self.p)"),
+        "p is the probability to DROP; the same as keeping with probability 1 - p only at p = 0.5",
+    )),
+    "dropout: backward divides by p": _seen(Bug(
+        "Dropout",
+        ("test_Dropout_backward",),
+        _swap(DROPOUT, "return dout * self.mask", "return dout * (self.mask > 0) / self.p"),
+        "forward and backward must use the same scale 1 / (1 - p)",
+    )),
+    "dropout: active at inference": _seen(Bug(
         "Dropout",
         ("test_Dropout_eval",),
         _swap(DROPOUT, "        if not self.training:\n            return x\n", ""),
         "eval mode must be the identity",
-    ),
-    "dropout: standard (non-inverted) dropout, scaled at test time": Bug(
+    )),
+    "dropout: standard (non-inverted) dropout, scaled at test time": _seen(Bug(
         "Dropout",
         ("test_Dropout_train", "test_Dropout_eval"),
         _swap(
@@ -279,8 +304,8 @@ def early_stopping(val_losses, patience):
             ").astype(float)",
         ),
         "the original paper's form: rescales at test time, not in training",
-    ),
-    "dropout: mask re-drawn in backward": Bug(
+    )),
+    "dropout: mask re-drawn in backward": _seen(Bug(
         "Dropout",
         ("test_Dropout_backward",),
         _swap(
@@ -289,26 +314,26 @@ def early_stopping(val_losses, patience):
             "return dout * (self.rng.random(dout.shape) >= self.p) / (1 - self.p)",
         ),
         "backward must use the mask of the forward pass",
-    ),
-    "dropout: backward without the 1/(1-p) scale": Bug(
+    )),
+    "dropout: backward without the 1/(1-p) scale": _seen(Bug(
         "Dropout",
         ("test_Dropout_backward",),
         _swap(DROPOUT, "return dout * self.mask", "return dout * (self.mask > 0)"),
         "dy/dx = mask / (1 - p)",
-    ),
-    "dropout: backward in eval mode uses the stale mask": Bug(
+    )),
+    "dropout: backward in eval mode uses the stale mask": _seen(Bug(
         "Dropout",
         ("test_Dropout_eval",),
         _swap(DROPOUT, "        if not self.training:\n            return dout\n", ""),
         "in eval mode the layer is the identity, so is its gradient",
-    ),
+    )),
     "dropout: numpy's global random generator": Bug(
         "Dropout",
         ("test_Dropout_train",),
         _swap(DROPOUT, "self.rng.random(x.shape)", "np.random.random(x.shape)"),
         "masks must come from the rng given, for reproducibility",
     ),
-    "dropout: one mask drawn once and reused": Bug(
+    "dropout: one mask drawn once and reused": _seen(Bug(
         "Dropout",
         ("test_Dropout_train",),
         _swap(
@@ -318,9 +343,9 @@ def early_stopping(val_losses, patience):
             "            self.mask = (self.rng",
         ),
         "a new mask at every forward pass",
-    ),
+    )),
     # BatchNorm
-    "batchnorm: batch statistics at eval": Bug(
+    "batchnorm: batch statistics at eval": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_eval",),
         _swap(
@@ -329,38 +354,38 @@ def early_stopping(val_losses, patience):
             "            mu, var = x.mean(axis=0), x.var(axis=0)",
         ),
         "inference must use the running averages",
-    ),
-    "batchnorm: unbiased variance to normalize": Bug(
+    )),
+    "batchnorm: unbiased variance to normalize": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_forward",),
         _swap(BN, "x.var(axis=0)\n", "x.var(axis=0, ddof=1)\n").replace(
             "m * var * n / (n - 1)", "m * var"
         ),
         "normalization uses the biased batch variance (divide by N)",
-    ),
-    "batchnorm: biased variance for the running average": Bug(
+    )),
+    "batchnorm: biased variance for the running average": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_running",),
         _swap(BN, "m * var * n / (n - 1)", "m * var"),
         "the running variance is updated with the unbiased batch variance (PyTorch)",
-    ),
-    "batchnorm: running statistics never updated": Bug(
+    )),
+    "batchnorm: running statistics never updated": _seen(Bug(
         "BatchNorm",
-        ("test_BatchNorm_running", "test_BatchNorm_eval"),
+        ("test_BatchNorm_running",),
         _swap(
             _swap(BN, "            self.running_mean = (1 - m) * self.running_mean + m * mu\n", ""),
             "            self.running_var = (1 - m) * self.running_var + m * var * n / (n - 1)\n",
             "",
         ),
         "running_mean/var stay at 0/1",
-    ),
-    "batchnorm: momentum reversed": Bug(
+    )),
+    "batchnorm: momentum reversed": _seen(Bug(
         "BatchNorm",
-        ("test_BatchNorm_running", "test_BatchNorm_eval"),
+        ("test_BatchNorm_running",),
         _swap(BN, "m = self.momentum", "m = 1 - self.momentum"),
         "PyTorch's momentum weighs the NEW batch",
-    ),
-    "batchnorm: eval mode updates the running statistics": Bug(
+    )),
+    "batchnorm: eval mode updates the running statistics": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_running",),
         _swap(
@@ -371,14 +396,14 @@ def early_stopping(val_losses, patience):
             "            self.running_mean = (1 - m) * self.running_mean + m * x.mean(axis=0)",
         ),
         "inference must not change the model",
-    ),
-    "batchnorm: eps outside the square root": Bug(
+    )),
+    "batchnorm: eps outside the square root": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_forward",),
         _swap(BN, "1.0 / np.sqrt(var + self.eps)", "1.0 / (np.sqrt(var) + self.eps)"),
         "sqrt(var + eps), as stated",
-    ),
-    "batchnorm: no gamma/beta gradients": Bug(
+    )),
+    "batchnorm: no gamma/beta gradients": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
         _swap(
@@ -387,8 +412,8 @@ def early_stopping(val_losses, patience):
             "",
         ),
         "gamma and beta are learned: backward must fill their gradients",
-    ),
-    "batchnorm: gamma/beta gradients overwritten": Bug(
+    )),
+    "batchnorm: gamma/beta gradients overwritten": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
         _swap(
@@ -397,8 +422,8 @@ def early_stopping(val_losses, patience):
             "self.gamma.grad = ",
         ),
         "backward ADDS into .grad",
-    ),
-    "batchnorm: gamma gradient from x instead of x_hat": Bug(
+    )),
+    "batchnorm: gamma gradient from x instead of x_hat": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
         _swap(
@@ -407,25 +432,25 @@ def early_stopping(val_losses, patience):
             "self.gamma.grad += (dout * (self.xhat / self.inv_std)).sum(axis=0)",
         ),
         "y = gamma * x_hat + beta",
-    ),
-    "batchnorm: simplified backward ignoring mu and sigma's dependence on x": Bug(
+    )),
+    "batchnorm: simplified backward ignoring mu and sigma's dependence on x": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
         _swap(BN, BN_TRAIN_BACKWARD, "dx = n * g"),
         "in training the batch statistics depend on x",
-    ),
-    "batchnorm: backward only through mu, not sigma": Bug(
+    )),
+    "batchnorm: backward only through mu, not sigma": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
         _swap(BN, BN_TRAIN_BACKWARD, "dx = n * g - g.sum(axis=0)"),
         "the variance depends on x too",
-    ),
-    "batchnorm: dx without gamma": Bug(
+    )),
+    "batchnorm: dx without gamma": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
         _swap(BN, "g = dout * self.gamma.data", "g = dout"),
         "d y / d x_hat = gamma",
-    ),
+    )),
     "batchnorm: training backward used in eval mode": Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
@@ -433,31 +458,31 @@ def early_stopping(val_losses, patience):
         "with running statistics the layer is affine in x",
     ),
     # xavier_init
-    "xavier: fan_in only (1/fan_in)": Bug(
+    "xavier: fan_in only (1/fan_in)": _seen(Bug(
         "xavier_init",
         ("test_xavier_init",),
         _swap(XAVIER, "np.sqrt(2.0 / (fan_in + fan_out))", "np.sqrt(1.0 / fan_in)"),
         "Xavier averages fan_in and fan_out (that is LeCun's init)",
-    ),
-    "xavier: 2/fan_in (He's formula)": Bug(
+    )),
+    "xavier: 2/fan_in (He's formula)": _seen(Bug(
         "xavier_init",
         ("test_xavier_init",),
         _swap(XAVIER, "np.sqrt(2.0 / (fan_in + fan_out))", "np.sqrt(2.0 / fan_in)"),
         "Xavier is 2 / (fan_in + fan_out)",
-    ),
-    "xavier: 1/(fan_in + fan_out)": Bug(
+    )),
+    "xavier: 1/(fan_in + fan_out)": _seen(Bug(
         "xavier_init",
         ("test_xavier_init",),
         _swap(XAVIER, "np.sqrt(2.0 / (fan_in + fan_out))", "np.sqrt(1.0 / (fan_in + fan_out))"),
         "the 2 of the compromise dropped",
-    ),
-    "xavier: variance used as the standard deviation": Bug(
+    )),
+    "xavier: variance used as the standard deviation": _seen(Bug(
         "xavier_init",
         ("test_xavier_init",),
         _swap(XAVIER, "np.sqrt(2.0 / (fan_in + fan_out))", "2.0 / (fan_in + fan_out)"),
         "normal(mean, std): the std is the square root of the variance",
-    ),
-    "xavier: uniform bound sqrt(2/(fan_in+fan_out))": Bug(
+    )),
+    "xavier: uniform bound sqrt(2/(fan_in+fan_out))": _seen(Bug(
         "xavier_init",
         ("test_xavier_init",),
         """
@@ -466,7 +491,7 @@ def xavier_init(shape, rng):
     return rng.uniform(-a, a, size=shape)
 """,
         "U(-a, a) has variance a^2/3: the bound is sqrt(6/(fan_in+fan_out))",
-    ),
+    )),
     "xavier: numpy's global random generator": Bug(
         "xavier_init",
         ("test_xavier_init",),
@@ -474,25 +499,25 @@ def xavier_init(shape, rng):
         "weights must come from the rng given",
     ),
     # he_init
-    "he: variance 1/fan_in": Bug(
+    "he: variance 1/fan_in": _seen(Bug(
         "he_init",
         ("test_he_init",),
         _swap(HE, "np.sqrt(2.0 / fan_in)", "np.sqrt(1.0 / fan_in)"),
         "He's variance is 2 / fan_in: ReLU zeroes half the signal",
-    ),
-    "he: fan_in and fan_out swapped": Bug(
+    )),
+    "he: fan_in and fan_out swapped": _seen(Bug(
         "he_init",
         ("test_he_init",),
         _swap(HE, "fan_in = shape[0]", "fan_in = shape[1]"),
         "nnlib stores weights (in, out): fan_in = shape[0]",
-    ),
-    "he: 2/(fan_in + fan_out)": Bug(
+    )),
+    "he: 2/(fan_in + fan_out)": _seen(Bug(
         "he_init",
         ("test_he_init",),
         _swap(HE, "np.sqrt(2.0 / fan_in)", "np.sqrt(2.0 / (shape[0] + shape[1]))"),
         "that is Xavier, not He",
-    ),
-    "he: uniform bound sqrt(2/fan_in)": Bug(
+    )),
+    "he: uniform bound sqrt(2/fan_in)": _seen(Bug(
         "he_init",
         ("test_he_init",),
         """
@@ -501,14 +526,14 @@ def he_init(shape, rng):
     return rng.uniform(-a, a, size=shape)
 """,
         "U(-a, a) has variance a^2/3: the bound is sqrt(6/fan_in)",
-    ),
+    )),
     "he: numpy's global random generator": Bug(
         "he_init",
         ("test_he_init",),
         _swap(HE, "rng.normal(", "np.random.normal("),
         "weights must come from the rng given",
     ),
-    "he: all weights equal (no randomness)": Bug(
+    "he: all weights equal (no randomness)": _seen(Bug(
         "he_init",
         ("test_he_init",),
         """
@@ -516,10 +541,46 @@ def he_init(shape, rng):
     return np.full(shape, np.sqrt(2.0 / shape[0]))
 """,
         "a constant has the right second moment but keeps the units symmetric",
-    ),
+    )),
 }
 
 CORRECT = {
+    "early stopping: argmin over the epochs trained": Correct(
+        "early_stopping",
+        """
+def early_stopping(val_losses, patience):
+    losses = np.asarray(val_losses, dtype=float)
+    run = 0
+    for epoch in range(1, len(losses)):
+        run = 0 if losses[epoch] < losses[:epoch].min() else run + 1
+        if run == patience:
+            return epoch, int(np.argmin(losses[:epoch + 1]))
+    return len(losses) - 1, int(np.argmin(losses))
+""",
+        "the best epoch found afterwards with np.argmin (the earliest on ties) over the epochs trained",
+    ),
+    "dropout: keep-mask drawn as random < 1 - p, scaled in backward": Correct(
+        "Dropout",
+        """
+class Dropout(Module):
+    def __init__(self, p=0.5, *, rng):
+        self.p = p
+        self.rng = rng
+        self.keep = None
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        self.keep = self.rng.random(x.shape) < 1 - self.p
+        return x * self.keep / (1 - self.p)
+
+    def backward(self, dout):
+        if not self.training:
+            return dout
+        return dout * self.keep / (1 - self.p)
+""",
+        "keeps where a uniform draw is below 1 - p",
+    ),
     "l2: dict comprehensions and vdot": Correct(
         "l2_penalty",
         """
