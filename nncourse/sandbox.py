@@ -20,6 +20,7 @@ import site
 import subprocess
 import sys
 import sysconfig
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -122,15 +123,17 @@ class PidsCgroup:
         """Kill what is left in the cgroup and remove it."""
         if self.path is None:
             return
-        try:
-            for pid in (self.path / "cgroup.procs").read_text().split():
-                try:
-                    os.kill(int(pid), 9)
-                except ProcessLookupError:
-                    pass
-            self.path.rmdir()
-        except OSError:
-            pass
+        for _ in range(50):  # killed processes leave the cgroup once they are reaped
+            try:
+                for pid in (self.path / "cgroup.procs").read_text().split():
+                    try:
+                        os.kill(int(pid), 9)
+                    except ProcessLookupError:
+                        pass
+                self.path.rmdir()
+                return
+            except OSError:
+                time.sleep(0.05)
 
 
 def command(argv: list[str], scratch: Path, workdir: Path, limits: Limits,

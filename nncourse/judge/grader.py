@@ -239,6 +239,19 @@ class Judge:
             outputs.append(failure(error))
         return outputs, error
 
+    def _stopped(self, label: str, report: Report) -> NotebookNode:
+        if getattr(self.student, "died", False):
+            report.problems.append(f"{label}: the kernel died (out of memory, or the code ended "
+                                   "its own process); the cells after it still ran")
+            return v4.new_output("error", ename="DeadKernelError", evalue="the kernel died",
+                                 traceback=["DeadKernelError: the kernel died while this cell ran "
+                                            "(out of memory, or the code ended its process)"])
+        report.problems.append(f"{label} stopped after the {self.timeout:g} s timeout")
+        return v4.new_output("error", ename="CellTimeoutError",
+                             evalue=f"stopped after {self.timeout:g} s",
+                             traceback=[f"CellTimeoutError: stopped after the {self.timeout:g} s "
+                                        "cell timeout; the cells after it still ran"])
+
     def grade(self, nb: NotebookNode) -> Report:
         """Run every code cell of `nb` (test cells already restored); fill in their outputs."""
         report, start = Report(), time.monotonic()
@@ -252,14 +265,9 @@ class Judge:
                     report.problems.append(f"{gid} stopped after the {self.timeout:g} s timeout")
             else:
                 outputs = self.student.execute(cell_source(cell), self.timeout)
-                if outputs is None:
+                if outputs is None:  # the cell ran past the timeout, or its kernel died
                     label = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index}")
-                    report.problems.append(f"{label} stopped after the {self.timeout:g} s timeout")
-                    outputs = [v4.new_output(
-                        "error", ename="CellTimeoutError",
-                        evalue=f"stopped after {self.timeout:g} s",
-                        traceback=[f"CellTimeoutError: stopped after the {self.timeout:g} s cell "
-                                   "timeout; the cells after it still ran"])]
+                    outputs = [self._stopped(label, report)]
                 cell.outputs = outputs
         report.problems += self.student.problems()
         report.problems += refusals(nb)
@@ -268,8 +276,16 @@ class Judge:
 
 
 def refusals(nb: NotebookNode) -> list[str]:
-    """What the sandbox refused, as far as the notebook's outputs show it (once per kind)."""
-    text = "\n".join(str(o.get("text", "")) + str(o.get("evalue", "")) + str(o.get("ename", ""))
-                     for cell in nb.cells for o in cell.get("outputs", []))
-    found = dict.fromkeys(why for mark, why in REFUSALS.items() if mark in text)
+    """What the sandbox refused, as far as the notebook's outputs show it (once per kind).
+
+    A withheld reference counts only when a test found the student's answer calling it (the
+    notebook's own demo cells fall back to the references for unfinished exercises).
+    """
+    def text(cells) -> str:
+        return "\n".join(str(o.get("text", "")) + str(o.get("evalue", "")) + str(o.get("ename", ""))
+                         for cell in cells for o in cell.get("outputs", []))
+
+    everywhere, in_tests = text(nb.cells), text(c for c in nb.cells if is_test(c))
+    found = dict.fromkeys(why for mark, why in REFUSALS.items()
+                          if mark in (in_tests if mark == "WithheldError" else everywhere))
     return [f"sandbox: {why}" for why in found]

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import matplotlib
 from jupyter_client import KernelManager
 from nbformat import NotebookNode, v4
 
@@ -104,11 +105,17 @@ class KernelStudent:
         self.scratch = Path(tempfile.mkdtemp(prefix="nnj-", dir="/tmp"))
         self.work = self.scratch / "work"
         self.work.mkdir()
+        fonts = self.scratch / "home" / "mpl"  # matplotlib's font list, so it is not rebuilt
+        fonts.mkdir(parents=True)
+        import matplotlib.font_manager  # noqa: F401 (builds our font list once, if needed)
+
+        for cached in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy(cached, fonts)
         for f in files:
             shutil.copy(f, self.work / f.name)
         self.judge: Peer | None = None
         self.outputs: list[NotebookNode] = []
-        self.size, self.truncated, self.notes = 0, False, []
+        self.size, self.truncated, self.notes, self.died = 0, False, [], False
         self.history: list[str] = []
         self.cgroup = sandbox.PidsCgroup(limits.processes) if sandboxed else None
         self.manager = self.client = None
@@ -260,7 +267,7 @@ class KernelStudent:
                 self.recover()
             return False
         except Broken:
-            self.notes.append("the kernel died (out of memory, or the code ended its process)")
+            self.died = True
             self.recover()
             return False
         finally:
@@ -276,7 +283,7 @@ class KernelStudent:
 
     def execute(self, source: str, timeout: float) -> list[NotebookNode] | None:
         """Run one cell of the student's notebook; its outputs, or None after a timeout."""
-        self.outputs = []
+        self.outputs, self.died = [], False
         done = self._run(source, time.monotonic() + timeout)
         if done:
             self.history.append(source)

@@ -506,11 +506,9 @@ class Peer:
         cls = getattr(builtins, name, None)
         if not (isinstance(cls, type) and issubclass(cls, Exception)):
             cls = RuntimeError
-        own = str(err.get("name", name))
-        msg = str(err.get("msg", ""))
-        exc = cls(msg if own == name else f"({own}) {msg}")
+        exc = cls(str(err.get("msg", "")))
         exc.remote_traceback = str(err.get("tb", ""))
-        exc.remote_name = own
+        exc.remote_name = str(err.get("name", name))  # the student's own class, for messages
         return exc
 
 
