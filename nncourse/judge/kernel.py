@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import matplotlib
 from jupyter_client import KernelManager
 from nbformat import NotebookNode, v4
 
