@@ -106,6 +106,12 @@ BUGS = {
         CM, "test_check_module", "always the student's own numerical_gradient: its bugs would count twice",
         ("numgrad(loss, x, eps)", "numerical_gradient(loss, x, eps)"),
         ("numgrad(loss, p.data, eps)", "numerical_gradient(loss, p.data, eps)")),
+    "check_module: perturbs the caller's x": _bug(
+        CM, "test_check_module", "no copy: a numgrad that does not restore what it perturbs changes the caller's x",
+        ("    x = x.copy()\n", "")),
+    "check_module: another default seed": _bug(
+        CM, "test_check_module", "the docstring promises np.random.default_rng(0) when rng is None",
+        ("rng = np.random.default_rng(0) if rng is None else rng", "rng = np.random.default_rng(1) if rng is None else rng")),
     # -- the planted bugs, not (or wrongly) fixed ---------------------------------------------
     "FixedSigmoid: bug left in": _seen(_bug(
         "FixedSigmoid", "test_FixedSigmoid", "sigmoid applied to the saved output again",
