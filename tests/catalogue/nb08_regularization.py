@@ -423,6 +423,12 @@ def early_stopping(val_losses, patience):
         ),
         "backward ADDS into .grad",
     )),
+    "batchnorm: gamma gradient overwritten": _seen(Bug(
+        "BatchNorm",
+        ("test_BatchNorm_backward",),
+        _swap(BN, "self.gamma.grad += ", "self.gamma.grad = "),
+        "backward ADDS into .grad, gamma's as well as beta's",
+    )),
     "batchnorm: gamma gradient from x instead of x_hat": _seen(Bug(
         "BatchNorm",
         ("test_BatchNorm_backward",),
