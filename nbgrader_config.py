@@ -33,6 +33,7 @@ c.JudgeExecute.output_mb = 4
 # Feedback shows scores and the student's own output, never the hidden tests.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "nncourse.feedback.StripStrayHiddenMarkers",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nncourse.feedback.HideHiddenTestTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

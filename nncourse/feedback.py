@@ -99,3 +99,24 @@ class HideHiddenTestTracebacks(NbGraderPreprocessor):
                 for line in text.splitlines(keepends=True)
             )
         return output
+
+
+class StripStrayHiddenMarkers(NbGraderPreprocessor):
+    """Remove hidden-test delimiters from cells that are not test cells.
+
+    A student may type `### BEGIN HIDDEN TESTS` in a cell of their own; nbgrader's
+    ClearHiddenTests would then fail on it and the student would get no feedback.
+    """
+
+    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
+    end_test_delimeter = Unicode("END HIDDEN TESTS").tag(config=True)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
+        if utils.is_grade(cell) and not utils.is_solution(cell):
+            return cell, resources
+        source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+        for marker in (self.begin_test_delimeter, self.end_test_delimeter):
+            source = source.replace(marker, marker.lower())
+        cell.source = source
+        return cell, resources
+

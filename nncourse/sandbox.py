@@ -31,6 +31,7 @@ ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localti
        "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/alternatives", "/etc/fonts"]
 SYSTEM = ["/usr", "/bin", "/lib", "/lib64", "/sbin"]
 PIDS_V1 = Path("/sys/fs/cgroup/pids")
+TMP_BYTES = 256 << 20  # the sandbox's own /tmp (in memory)
 PIDS_V2 = Path("/sys/fs/cgroup")
 
 
@@ -67,7 +68,8 @@ def check() -> None:
 def _isolation() -> list[str]:
     return ["--unshare-all", "--unshare-user", "--disable-userns", "--uid", "1000", "--gid",
             "1000", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--clearenv",
-            "--hostname", "sandbox", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--hostname", "sandbox", "--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES),
+            "--tmpfs", "/tmp"]
 
 
 def _system_binds() -> list[str]:
@@ -151,7 +153,8 @@ def command(argv: list[str], scratch: Path, workdir: Path, limits: Limits,
            "MKL_NUM_THREADS": "1", "NNCOURSE_SANDBOX": "1"}
     home.mkdir(parents=True, exist_ok=True)
     jail = {**asdict(limits), "cgroup": str(cgroup.path) if cgroup and cgroup.path else None}
-    return [sys.executable, "-m", "nncourse.jail", json.dumps(jail), "--", "bwrap",
+    # -I: no working folder on sys.path (a student's json.py must not run here, outside bwrap)
+    return [sys.executable, "-I", "-m", "nncourse.jail", json.dumps(jail), "--", "bwrap",
             *_isolation(), "--ro-bind", "/usr", "/usr", *_system_binds(), *_python_binds(),
             *_nnlib_binds(masks), "--bind", str(scratch), str(scratch), "--chdir", str(workdir),
             *[arg for k, v in env.items() for arg in ("--setenv", k, v)], "--", *argv]

@@ -79,7 +79,7 @@ def test_the_command_line_isolates_and_limits(tmp_path):
     (scratch / "work").mkdir(parents=True)
     line = sandbox.command(["python3", "-c", "pass"], scratch, scratch / "work", sandbox.Limits(),
                            {"/x/nnlib/a.py": "/y/a.py"}, None)
-    assert line[:3] == [sys.executable, "-m", "nncourse.jail"]
+    assert line[:4] == [sys.executable, "-I", "-m", "nncourse.jail"]  # isolated: no cwd import
     bwrap = line[line.index("bwrap"):]
     for flag in ("--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop",
                  "--die-with-parent", "--clearenv"):

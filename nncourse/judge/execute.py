@@ -26,6 +26,18 @@ from nncourse.judge.kernel import KernelStudent
 from nncourse.sandbox import Limits, check
 
 
+def _plain_files(folder: Path) -> list[Path]:
+    """The regular files of `folder` (not notebooks, not hidden, never a symbolic link).
+
+    nbgrader copies a submission's files by following links; a link to solutions/ or to the
+    gradebook must not bring their content into the sandbox, so files come from here instead.
+    """
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir()) if not p.is_symlink() and p.is_file()
+            and p.suffix != ".ipynb" and not p.name.startswith(".")]
+
+
 class JudgeExecute(NbGraderPreprocessor):
     """Grade a restored submission: its cells in a sandboxed kernel, the tests in the judge."""
 
@@ -44,9 +56,11 @@ class JudgeExecute(NbGraderPreprocessor):
         source_dir = Path(coursedir.format_path(coursedir.source_directory, ".",
                                                 info["assignment"]))
         source = read(source_dir / f"{info['notebook']}.ipynb", as_version=4)
-        here = Path(resources["metadata"]["path"])
-        files = [p for p in sorted(here.iterdir()) if p.is_file() and p.suffix != ".ipynb"
-                 and not p.name.startswith(".")]
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
+                                               info["assignment"]))
+        files = {p.name: p for p in _plain_files(submitted)}
+        files.update({p.name: p for p in _plain_files(source_dir)})  # the instructor's win
+        files = sorted(files.values())
         limits = Limits(self.memory_mb, self.file_mb, Limits.open_files,
                                 self.processes, self.output_mb)
         if self.sandbox:

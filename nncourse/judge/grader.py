@@ -48,6 +48,7 @@ class JudgePeer(Peer):
     def __init__(self, namespace: dict):
         super().__init__("j")
         self.test_namespace = namespace
+        self.guarded = True
 
     def exposable(self, obj) -> bool:
         if isinstance(obj, Proxy):
@@ -153,6 +154,23 @@ def remote_traceback(exc: BaseException) -> str:
     return "\n".join(keep)
 
 
+def inert(output: NotebookNode) -> NotebookNode:
+    """The student's output in a test cell, made unable to carry a grade.
+
+    nbgrader scores a test cell from its outputs: an error means 0, an execute_result holding a
+    number is partial credit, anything else full marks. Only the judge's outputs may say so.
+    """
+    if output.output_type == "execute_result":
+        return v4.new_output("display_data", data=output.get("data", {}),
+                             metadata=output.get("metadata", {}))
+    if output.output_type == "error":
+        return v4.new_output("stream", name="stdout",
+                             text=f"{output.get('ename', '')}: {output.get('evalue', '')}\n")
+    if output.output_type == "stream" and output.get("name") == "stderr":
+        return v4.new_output("stream", name="stdout", text=output.get("text", ""))
+    return output
+
+
 def failure(exc: BaseException) -> NotebookNode:
     """An error output that says what the test found, without any line of the test."""
     name = getattr(exc, "remote_name", None) or type(exc).__name__
@@ -232,11 +250,11 @@ class Judge:
             error = err
         finally:
             self.peer.deadline = None
-        outputs = list(self.student.take_outputs())
+        outputs = [inert(o) for o in self.student.take_outputs()]
         if printed.getvalue():
             outputs.append(v4.new_output("stream", name="stdout", text=printed.getvalue()))
         if error is not None:
-            outputs.append(failure(error))
+            outputs.insert(0, failure(error))  # first: nbgrader reads the first verdict it finds
         return outputs, error
 
     def _stopped(self, label: str, report: Report) -> NotebookNode:

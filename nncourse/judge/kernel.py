@@ -139,7 +139,9 @@ class KernelStudent:
         self.manager.wrap = self._wrap
         self.manager.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  cwd=str(self.work))
+                                  # sandboxed, bwrap --chdir sets the folder; the jail starts
+                                  # outside it so that no file of the student's is importable
+                                  cwd=str(self.scratch if self.sandboxed else self.work))
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)

@@ -191,6 +191,10 @@ class Peer:
         self._snaps: dict[str, bytes] = {}
         self._count = 0
         self._mirrors: dict[tuple, type] = {}
+        # Our shared values the other side may change: those handed over in the requests now
+        # running (one set per nested request). With `guarded`, other changes are ignored.
+        self._live: list[set[str]] = []
+        self.guarded = False
         self.deadline: float | None = None
 
     # --- policy, overridden by the judge ---------------------------------------------------
@@ -253,6 +257,8 @@ class Peer:
             sid = f"{self.side}{self._new_id()}"
             self._sids[id(value)] = sid
             self.shared[sid] = value
+        if self._live:
+            self._live[-1].add(sid)
         return sid
 
     def pack(self, v, depth: int = 0):
@@ -368,6 +374,9 @@ class Peer:
 
     def _sync_in(self, sync: dict) -> None:
         for sid, entry in sync.items():
+            if (self.guarded and str(sid).startswith(self.side)
+                    and not any(sid in live for live in self._live)):
+                continue  # ours, but not handed over in a call now running: not theirs to change
             have = self.shared.get(sid)
             if "a" in entry:
                 dtype, shape, data = entry["a"]
@@ -415,18 +424,22 @@ class Peer:
 
     def request(self, op: str, target: Proxy, *args):
         """Ask the other side to do `op` on its object `target`; serve its callbacks meanwhile."""
-        body = {"k": "req", "op": op, "t": target._ref, "a": [self.pack(a) for a in args]}
-        self.link.send(self._frame(body))
-        while True:
-            reply = self._read(self.link.recv())
-            if reply.get("k") == "req":
-                self.link.send(self.serve(reply))
-                continue
-            if reply.get("k") != "res":
-                raise Broken("expected an answer")
-            if "err" in reply:
-                raise self._exception(reply["err"])
-            return self.unpack(reply.get("ok"))
+        self._live.append(set())
+        try:
+            body = {"k": "req", "op": op, "t": target._ref, "a": [self.pack(a) for a in args]}
+            self.link.send(self._frame(body))
+            while True:
+                reply = self._read(self.link.recv())
+                if reply.get("k") == "req":
+                    self.link.send(self.serve(reply))
+                    continue
+                if reply.get("k") != "res":
+                    raise Broken("expected an answer")
+                if "err" in reply:
+                    raise self._exception(reply["err"])
+                return self.unpack(reply.get("ok"))
+        finally:
+            self._live.pop()
 
     def serve(self, req: dict) -> str:
         """Carry out one request of the other side; the answer frame, an error included."""
