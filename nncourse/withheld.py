@@ -60,12 +60,10 @@ WITHHELD: dict[str, dict[str, list[str]]] = {
     "08_regularization": {
         "regularization.py": ["l2_penalty", "add_l2_grad", "l2_penalty_named", "early_stopping"],
         "layers/dropout.py": ["Dropout"],
-        "layers/batchnorm.py": ["BatchNorm1d"],
-        "init.py": ["xavier_uniform", "xavier_normal", "he_uniform", "he_normal"]},
+        "layers/batchnorm.py": ["BatchNorm1d"]},  # nnlib.init stays: Linear is built on it
 }
 
-_STUB = '''
-
+_HELPER = '''
 class WithheldError(RuntimeError):
     """A reference answer of the assignment being graded was used."""
 
@@ -74,30 +72,32 @@ def _withheld(name):
     raise WithheldError(
         f"nnlib's reference {{name}} is not available while {assignment} is graded: "
         "your answer must compute this itself")
-
-
-{definitions}
 '''
 
 
+def _stub(node: ast.FunctionDef | ast.ClassDef, qualified: str) -> ast.stmt:
+    if isinstance(node, ast.ClassDef):  # still a class: isinstance and imports keep working
+        text = (f"class {node.name}:\n    def __init__(self, *args, **kwargs):\n"
+                f"        _withheld({qualified!r})\n")
+    else:
+        text = f"def {node.name}(*args, **kwargs):\n    _withheld({qualified!r})\n"
+    return ast.parse(text).body[0]
+
+
 def stub_source(source: str, names: list[str], assignment: str, module: str) -> str:
-    """`source` with the top-level definitions of `names` replaced by ones that raise."""
+    """`source` with the top-level definitions of `names` replaced, in place, by ones that raise.
+
+    In place, so that module-level code after a definition (a table of functions) still finds it.
+    """
     tree = ast.parse(source)
-    found = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names:
-            found.add(node.name)
-    tree.body = [n for n in tree.body if not (
-        isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in found)]
-    lines = []
-    for node in source_defs(source, found):
-        qualified = f"nnlib.{module}.{node.name}"
-        if isinstance(node, ast.ClassDef):  # still a class: isinstance and imports keep working
-            lines += [f"class {node.name}:", "    def __init__(self, *args, **kwargs):",
-                      f"        _withheld({qualified!r})", ""]
-        else:
-            lines += [f"def {node.name}(*args, **kwargs):", f"    _withheld({qualified!r})", ""]
-    return ast.unparse(tree) + _STUB.format(assignment=assignment, definitions="\n".join(lines))
+    body = [_stub(n, f"nnlib.{module}.{n.name}")
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in names else n
+            for n in tree.body]
+    first = next((i for i, n in enumerate(body) if not (
+        isinstance(n, ast.ImportFrom) and n.module == "__future__"
+        or isinstance(n, ast.Expr) and isinstance(getattr(n, "value", None), ast.Constant))), 0)
+    tree.body = body[:first] + ast.parse(_HELPER.format(assignment=assignment)).body + body[first:]
+    return ast.unparse(tree)
 
 
 def source_defs(source: str, names: set[str]) -> list[ast.FunctionDef | ast.ClassDef]:

@@ -67,7 +67,7 @@ FORGING = {
 READING = {
     "read_reference": "linear_models.py holds",  # nnlib's reference: import, exec, reload, files
     "read_files": "files searched:",  # the course root by path, every file, inherited descriptors
-    "read_symlink": "READ",  # symbolic links to course files handed in next to the notebook
+    "read_symlink": "LISTED",  # symbolic links to course files handed in next to the notebook
     "read_history": "globals:",  # In, Out, _ih, the history manager, globals, the agent's state
 }
 # 3. Damaging others.

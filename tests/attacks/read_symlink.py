@@ -10,6 +10,7 @@ folder: the hidden tests if a notebook comes through."""
 import json
 import os
 
+print("LISTED", sorted(os.listdir(".")))  # shows the attack ran, whatever it finds
 for name in sorted(os.listdir(".")):
     try:
         with open(name, "rb") as f:
