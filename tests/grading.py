@@ -8,6 +8,7 @@ nbgrader runs as `python -m nbgrader` of this interpreter, with its bin/ first o
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import json
 import os
@@ -15,10 +16,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from nncourse.course import load_config
 from nncourse.release import assignments as _assignments
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +86,17 @@ def with_cells(nb: dict, change) -> dict:
     return out
 
 
+def without_demos(nb: dict) -> dict:
+    """A copy of `nb` without the code cells nbgrader does not track, except the first (the
+    imports): what a student who deleted the demos and plots hands in. Grading it skips their
+    run time; answers, tests, questions and locked cells are all still there."""
+    first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    out = copy.deepcopy(nb)
+    out["cells"] = [c for i, c in enumerate(out["cells"]) if i == first
+                    or c["cell_type"] != "code" or "nbgrader" in c.get("metadata", {})]
+    return out
+
+
 def hidden_lines(nb: dict) -> set[str]:
     """Stripped, non-blank lines between BEGIN/END HIDDEN TESTS in any cell."""
     lines, inside = set(), False
@@ -132,10 +146,24 @@ def run(
     )
 
 
+@functools.cache
+def _empty_gradebook() -> bytes:
+    """An empty gradebook of the course: nbgrader starts a slow `alembic` for each new one."""
+    course_id = load_config(ROOT).CourseDirectory.course_id
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "gradebook.db"
+        with Gradebook(f"sqlite:///{path}", course_id):
+            pass
+        return path.read_bytes()
+
+
 def new_course(folder: Path, assignment: str) -> Path:
-    """A course directory in `folder`: the repo's config and a copy of solutions/<assignment>/."""
+    """A course directory in `folder`: the repo's config, a copy of solutions/<assignment>/
+    (call again for more assignments) and an empty gradebook."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    if not (folder / "gradebook.db").exists():
+        (folder / "gradebook.db").write_bytes(_empty_gradebook())
     shutil.copytree(
         ROOT / "solutions" / assignment,
         folder / "solutions" / assignment,

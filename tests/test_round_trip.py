@@ -7,8 +7,8 @@ students side by side:
 
 - release:  the untouched student release                      -> 0 on every test cell
 - solution: the instructor's solution notebook                 -> full marks, in the sandbox
-- tampered: the release with its first test cell deleted and
-            every other test cell emptied                      -> tests restored, same as release
+- tampered: the release with its first test cell deleted, every
+            other test cell emptied and its demos deleted      -> tests restored, same as release
 
 What does not depend on the assignment is proven once, on 01, where it is cheapest:
 a looping submission cut by the timeout while the class is graded, a corrupt and a missing
@@ -68,9 +68,10 @@ class RoundTrip:
 
 
 def _tampered(rt: RoundTrip) -> dict[str, dict]:
-    """The release with its first test cell deleted and every other one emptied."""
+    """The release with its first test cell deleted, every other one emptied, no demo cells."""
     out = {}
     for name, nb in rt.release.items():
+        nb = grading.without_demos(nb)
         tests = [grade_id(c) for c in nb["cells"] if is_test_cell(c)]
         if tests:
             rt.deleted[name] = tests[0]
@@ -107,6 +108,17 @@ def round_trip(assignment: str, folder: Path) -> RoundTrip:
     return rt
 
 
+def _errors(nb: dict, name: str) -> str:
+    """Each code cell of a graded notebook that ended in an error: its id and the error."""
+    lines = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error":
+                label = cell["metadata"].get("nbgrader", {}).get("grade_id", cell.get("id"))
+                lines.append(f"{name}: {label}: {out['ename']}: {out['evalue'][:200]}")
+    return "\n".join(lines)
+
+
 def _files(folder: Path) -> dict[str, Path]:
     skip = {".ipynb_checkpoints", "__pycache__"}
     return {
@@ -126,6 +138,13 @@ def _first_difference(committed: dict, fresh: dict) -> str:
     return "notebook metadata differs"
 
 
+@pytest.fixture(scope="class")
+def rt(request, tmp_path_factory) -> RoundTrip:
+    """The round trip of the requesting class's assignment, run once for all its tests."""
+    assignment = request.cls.assignment
+    return round_trip(assignment, tmp_path_factory.mktemp(f"course-{assignment}"))
+
+
 class RoundTripTests:
     """The contract for one assignment; a TestRoundTrip_<id> subclass per assignment below.
 
@@ -134,10 +153,6 @@ class RoundTripTests:
     """
 
     assignment = ""
-
-    @pytest.fixture(scope="class")
-    def rt(self, tmp_path_factory) -> RoundTrip:
-        return round_trip(self.assignment, tmp_path_factory.mktemp(f"course-{self.assignment}"))
 
     def test_release_is_in_sync(self, rt):
         """course/<id>/ is exactly what generate_assignment makes of solutions/<id>/ (§3.1)."""
@@ -170,11 +185,14 @@ class RoundTripTests:
         cells = list(rt.cells("solution"))
         assert cells and sum(most for *_, most in cells) > 0
         lost = {(n, g): (auto, most) for n, g, auto, most in cells if auto != most}
-        judged = {n: rt.graded("solution", n)["metadata"].get("nncourse") for n in rt.names}
-        assert not lost, f"the solution loses points (got, max): {lost}\njudge: {judged}"
-        for name, report in judged.items():
+        graded = {n: rt.graded("solution", n) for n in rt.names}
+        assert not lost, f"the solution loses points (got, max): {lost}\n" + "\n".join(
+            _errors(nb, name) for name, nb in graded.items())
+        for name, nb in graded.items():
+            report = nb["metadata"].get("nncourse")
             assert report and report["sandbox"] is True, f"{name} was not graded in the sandbox"
-            assert report["problems"] == [], f"{name}: {report['problems']}"
+            assert report["problems"] == [], (
+                f"{name}: {report['problems']} for the solution\n{_errors(nb, name)}")
 
     def test_edited_and_deleted_tests_are_restored(self, rt):
         """§3.4: emptied and deleted test cells come back, hidden tests and all; same scores."""
