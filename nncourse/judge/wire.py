@@ -32,6 +32,7 @@ _KINDS = set("biufc")  # array dtypes that cross by value
 _RNGS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 _BINARY = {"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"}
 _UNARY = {"neg", "pos", "abs"}
+_NP_ERR = ("divide", "over", "under", "invalid")
 _UNUSED = 3  # sys.getrefcount of a value held only by the registry (dict, loop name, argument)
 
 
@@ -426,7 +427,8 @@ class Peer:
         """Ask the other side to do `op` on its object `target`; serve its callbacks meanwhile."""
         self._live.append(set())
         try:
-            body = {"k": "req", "op": op, "t": target._ref, "a": [self.pack(a) for a in args]}
+            body = {"k": "req", "op": op, "t": target._ref, "a": [self.pack(a) for a in args],
+                    "np": np.geterr()}  # the caller's np.errstate holds for the call too
             self.link.send(self._frame(body))
             while True:
                 reply = self._read(self.link.recv())
@@ -463,6 +465,12 @@ class Peer:
         raise Broken("unknown handle")
 
     def _do(self, req: dict):
+        errstate = {k: v for k, v in dict(req.get("np") or {}).items()
+                    if k in _NP_ERR and v in ("ignore", "warn", "raise", "print", "log")}
+        with np.errstate(**errstate):
+            return self._op(req)
+
+    def _op(self, req: dict):
         obj = self._target(req.get("t"))
         op = req.get("op")
         args = [self.unpack(a) for a in req.get("a", [])]
