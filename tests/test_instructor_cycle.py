@@ -47,7 +47,7 @@ from tests.notebook_runner import grade_with, solved_namespace
 from tests.test_readme import points
 
 IDS = grading.assignments()[:2]
-TIMEOUT = 30  # seconds per cell: far above any cell of 01 and 02, short enough for CI
+TIMEOUT = 20  # seconds per cell: far above any cell of 01 and 02 (whole notebooks: < 10 s)
 LMS, EXCHANGE = (IDS + [None, None])[:2]
 ROLES = {  # assignment -> its class
     LMS: ("correct", "alternative", "partial", "tampered", "reference", "looping", "corrupt",

@@ -4,18 +4,24 @@ Each case builds a small notebook (a setup cell, answer cells, one test cell), g
 `Judge` over `InProcessStudent`, exactly as `tests/notebook_runner.py` and real grading do,
 and reads the verdict from the test cell's outputs. The test cell runs in the judge's
 namespace; the answers' names there are proxies, so every value below crossed the boundary
-as plain data (`nncourse/judge/wire.py`). What only a sandboxed kernel adds (isolation,
-limits, timeouts) is checked by the grading round trip and the instructor cycle.
+as plain data (`nncourse/judge/wire.py`). The last case serves a call in a thread of its
+own, where numpy's error state is not the caller's, as in another process. What only a
+sandboxed kernel adds (isolation, limits, timeouts) is checked by the grading round trip, the
+instructor cycle and the attack suite.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+import pytest
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nncourse.judge.grader import Judge, failure
 from nncourse.judge.inprocess import InProcessStudent
+from nncourse.judge.wire import Peer, Proxy
 
 SETUP = "import types\nimport numpy as np\nimport nnlib.layers"
 
@@ -328,3 +334,30 @@ def call(f):
 """, test)
     assert "seen" in student.namespace
     assert not [line for line in test.splitlines() if line in student.namespace["seen"]]
+
+
+class ThreadLink:
+    """Frames served by the other peer in a thread of its own: numpy's error state is per
+    thread, so nothing of the caller's reaches it except through the message."""
+
+    def __init__(self, other: Peer, pool: ThreadPoolExecutor):
+        self.other, self.pool, self.reply = other, pool, None
+
+    def send(self, frame: str) -> None:
+        self.reply = self.pool.submit(lambda: self.other.serve(self.other._read(frame)))
+
+    def recv(self) -> str:
+        return self.reply.result()
+
+
+def test_a_call_runs_under_the_callers_errstate():
+    """A test's np.errstate(over="raise") holds for the student's code it calls (02's overflow
+    checks), though that code runs elsewhere; by default an overflow there only warns."""
+    student, judge = Peer("s", {"naive": lambda z: 1 / (1 + np.exp(-z))}), Peer("j")
+    with ThreadPoolExecutor(1) as pool:
+        judge.link = ThreadLink(student, pool)
+        naive = Proxy(judge, {"g": "naive"}, {})
+        with np.errstate(over="ignore"):
+            assert naive(np.array([-1000.0]))[0] == 0.0
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="overflow"):
+            naive(np.array([-1000.0]))
